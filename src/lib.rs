@@ -1,0 +1,26 @@
+//! gomme wipes what one person left in the web browsers of a shared computer — history,
+//! cookies, saved logins, downloads, form data, open sessions, cache and site data — and keeps
+//! what belongs to the computer: bookmarks, settings, extensions.
+//!
+//! The pipeline is *discover → plan → report or execute*: [`discover::discover`] finds the
+//! profiles, [`plan::plan`] decides per profile and category what will go (reading only),
+//! [`plan::Plan::report`] is the dry run and [`plan::Plan::execute`] carries out the very same
+//! plan.
+
+pub mod browser;
+pub mod category;
+pub mod discover;
+mod engine;
+pub mod error;
+pub mod exit_code;
+pub mod fsops;
+pub mod i18n;
+pub mod lock;
+pub mod plan;
+mod platform;
+pub mod report;
+pub mod sanitize;
+
+pub use browser::{Browser, Family, Variant};
+pub use category::Category;
+pub use exit_code::ExitCode;

@@ -1,1 +1,194 @@
-fn main() {}
+//! The thin binary: parse arguments, set up logging, run the library's pipeline, turn the
+//! outcome into an exit code.
+
+mod cli;
+
+use anyhow::Context;
+use clap::error::ErrorKind;
+use clap::Parser;
+use cli::{Cli, Command, LangArg, What};
+use gomme::discover::{self, Discovery};
+use gomme::i18n::Lang;
+use gomme::plan::{self, Options};
+use gomme::report::{ProfileList, Report, Status};
+use gomme::sanitize::for_terminal;
+use gomme::ExitCode;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return exit(usage_error(&e)),
+    };
+    let lang = match cli.lang {
+        Some(LangArg::Fr) => Lang::Fr,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_env(),
+    };
+    init_logging(cli.verbose);
+    let code = match run(cli.command, lang) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gomme: {e:#}");
+            ExitCode::Fatal
+        }
+    };
+    exit(code)
+}
+
+fn exit(code: ExitCode) -> std::process::ExitCode {
+    std::process::ExitCode::from(code.code() as u8)
+}
+
+/// Help and version go to stdout as usual; any other parse error is one line and exit 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::Done
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::Usage
+        }
+        _ => {
+            let rendered = e.render().to_string();
+            let first = rendered.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let hint = match Lang::from_env() {
+                Lang::Fr => "essayez « gomme --help »",
+                Lang::En => "try 'gomme --help'",
+            };
+            eprintln!("gomme: {first} ({hint})");
+            ExitCode::Usage
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GOMME_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    match command {
+        Command::Profiles { select, json } => {
+            let found = find(&select, lang)?;
+            let list = ProfileList {
+                schema: gomme::report::SCHEMA,
+                profiles: &found.profiles,
+                warnings: &found.warnings,
+            };
+            if json {
+                list.write_json(&mut out)
+            } else {
+                list.write_human(&mut out, lang)
+            }
+            .context("cannot write the list")?;
+            Ok(ExitCode::Done)
+        }
+        Command::Clean { dry_run, what } => {
+            let (plan, opts) = make_plan(&what, lang)?;
+            let report = if dry_run {
+                plan.report()
+            } else {
+                plan.execute(&opts)
+            };
+            print_report(&report, what.json, lang, &mut out)?;
+            Ok(outcome(&report, false))
+        }
+        Command::Audit { what } => {
+            let (plan, _) = make_plan(&what, lang)?;
+            let report = plan.report();
+            print_report(&report, what.json, lang, &mut out)?;
+            let code = outcome(&report, true);
+            if !what.json {
+                writeln!(out, "{}", lang.audit_verdict(report.totals.items == 0))?;
+            }
+            Ok(code)
+        }
+    }
+}
+
+fn find(select: &cli::Select, lang: Lang) -> anyhow::Result<Discovery> {
+    let homes: Vec<PathBuf> = if select.homes.is_empty() {
+        vec![dirs::home_dir().context("cannot find your home folder; name it with --home DIR")?]
+    } else {
+        select.homes.clone()
+    };
+    let found = discover::discover(&homes, &select.browsers());
+    for w in &found.warnings {
+        eprintln!(
+            "gomme: {}: {} {}",
+            lang.warning(),
+            for_terminal(&w.path.to_string_lossy()),
+            w.message
+        );
+    }
+    Ok(found)
+}
+
+fn make_plan(what: &What, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
+    let found = find(&what.select, lang)?;
+    let opts = Options {
+        categories: what.categories(),
+        keep_cookies: what.keep_cookies.clone(),
+        ignore_locks: what.ignore_locks,
+    };
+    Ok((plan::plan(&found, &opts), opts))
+}
+
+fn print_report(
+    report: &Report,
+    json: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    if json {
+        report.write_json(out)
+    } else {
+        report.write_human(out, lang)
+    }
+    .context("cannot write the report")?;
+    for p in &report.profiles {
+        let name = for_terminal(&p.profile);
+        match p.status {
+            Status::SkippedRunning => eprintln!("gomme: {}", lang.close_browser(p.browser, &name)),
+            Status::Error => {
+                if let Some(error) = &p.error {
+                    eprintln!("gomme: {}", for_terminal(error));
+                }
+                eprintln!("gomme: {}", lang.profile_failed(&name));
+            }
+            Status::Planned | Status::Cleaned => {}
+        }
+    }
+    Ok(())
+}
+
+/// The exit code, by the precedence documented in `exit_code.rs`.
+fn outcome(report: &Report, audit: bool) -> ExitCode {
+    let t = &report.totals;
+    if t.errors > 0 {
+        ExitCode::ProfileFailed
+    } else if audit && t.items > 0 {
+        ExitCode::TracesRemain
+    } else if t.skipped > 0 {
+        ExitCode::BrowserRunning
+    } else {
+        ExitCode::Done
+    }
+}

@@ -1,0 +1,220 @@
+//! The command line. Parsed once into the library's `Options`; the library never sees clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gomme::exit_code;
+use gomme::{Browser, Category};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gomme",
+    version,
+    about = "Wipe what one person left in the web browsers of a shared computer",
+    long_about = "Wipe what one person left in the web browsers of a shared computer: history, \
+                  cookies, saved logins, downloads, form data, open sessions, cache and site \
+                  data. Bookmarks, settings and extensions are kept.",
+    after_help = exit_code::HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Language of messages (default: from the locale; the JSON keys stay English)
+    #[arg(long, global = true, value_enum, env = "GOMME_LANG")]
+    pub lang: Option<LangArg>,
+
+    /// More log on stderr (-v info, -vv debug, -vvv trace); GOMME_LOG overrides
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the browser profiles found, and whether their browser is open
+    #[command(after_help = exit_code::HELP)]
+    Profiles {
+        #[command(flatten)]
+        select: Select,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove the traces (with --dry-run: only say what would be removed)
+    #[command(after_help = exit_code::HELP)]
+    Clean {
+        /// Remove nothing; print what a clean would remove
+        #[arg(short = 'n', long)]
+        dry_run: bool,
+        #[command(flatten)]
+        what: What,
+    },
+    /// Check that nothing is left to remove: the dry-run report, exit 5 if traces remain
+    #[command(after_help = exit_code::HELP)]
+    Audit {
+        #[command(flatten)]
+        what: What,
+    },
+}
+
+/// Which homes and browsers to look at.
+#[derive(Debug, Args)]
+pub struct Select {
+    /// Treat DIR as a user's home and look there for every known layout (repeatable;
+    /// default: your own home)
+    #[arg(long = "home", value_name = "DIR")]
+    pub homes: Vec<PathBuf>,
+
+    /// Only these browsers (repeatable, or comma-separated)
+    #[arg(
+        long = "browser",
+        value_name = "NAME",
+        value_enum,
+        value_delimiter = ','
+    )]
+    pub browsers: Vec<BrowserArg>,
+}
+
+/// What to clean, shared by `clean` and `audit`.
+#[derive(Debug, Args)]
+pub struct What {
+    #[command(flatten)]
+    pub select: Select,
+
+    /// Only these categories
+    #[arg(long, value_name = "CAT", value_parser = category_parser(), value_delimiter = ',')]
+    pub only: Vec<Category>,
+
+    /// All categories but these
+    #[arg(long, value_name = "CAT", value_parser = category_parser(), value_delimiter = ',')]
+    pub skip: Vec<Category>,
+
+    /// Keep the cookies of these domains and their subdomains
+    #[arg(
+        long,
+        value_name = "DOMAIN",
+        value_delimiter = ',',
+        env = "GOMME_KEEP_COOKIES"
+    )]
+    pub keep_cookies: Vec<String>,
+
+    /// Clean profiles even when their browser seems open (dangerous: only for a lock that
+    /// is known to be stuck)
+    #[arg(long)]
+    pub ignore_locks: bool,
+
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn category_parser() -> impl clap::builder::TypedValueParser<Value = Category> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Category::ALL.map(Category::id))
+        .map(|id| Category::from_id(&id).expect("offered values are category ids"))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    En,
+    Fr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BrowserArg {
+    Firefox,
+    Librewolf,
+    Waterfox,
+    Chromium,
+    Chrome,
+    Edge,
+    Brave,
+    Vivaldi,
+    Opera,
+    /// Firefox, LibreWolf, Waterfox
+    FirefoxFamily,
+    /// Chromium, Chrome, Edge, Brave, Vivaldi, Opera
+    ChromiumFamily,
+}
+
+impl Select {
+    pub fn browsers(&self) -> BTreeSet<Browser> {
+        if self.browsers.is_empty() {
+            return Browser::ALL.into_iter().collect();
+        }
+        let mut set = BTreeSet::new();
+        for arg in &self.browsers {
+            let family = match arg {
+                BrowserArg::FirefoxFamily => Some(gomme::Family::Firefox),
+                BrowserArg::ChromiumFamily => Some(gomme::Family::Chromium),
+                _ => None,
+            };
+            match family {
+                Some(f) => set.extend(Browser::ALL.into_iter().filter(|b| b.family() == f)),
+                None => set.extend(
+                    arg.to_possible_value()
+                        .and_then(|v| Browser::from_id(v.get_name())),
+                ),
+            }
+        }
+        set
+    }
+}
+
+impl What {
+    pub fn categories(&self) -> BTreeSet<Category> {
+        let base: BTreeSet<Category> = if self.only.is_empty() {
+            Category::ALL.into_iter().collect()
+        } else {
+            self.only.iter().copied().collect()
+        };
+        base.into_iter()
+            .filter(|c| !self.skip.contains(c))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn selection_flags() {
+        let cli = Cli::try_parse_from([
+            "gomme",
+            "clean",
+            "-n",
+            "--home",
+            "/a",
+            "--home",
+            "/b",
+            "--browser",
+            "firefox-family,chrome",
+            "--only",
+            "cookies,cache",
+            "--skip",
+            "cache",
+        ])
+        .unwrap();
+        let Command::Clean { dry_run, what } = cli.command else {
+            panic!("not clean");
+        };
+        assert!(dry_run);
+        assert_eq!(what.select.homes.len(), 2);
+        let browsers = what.select.browsers();
+        assert!(browsers.contains(&Browser::Librewolf) && browsers.contains(&Browser::Chrome));
+        assert!(!browsers.contains(&Browser::Chromium));
+        assert_eq!(what.categories(), [Category::Cookies].into_iter().collect());
+    }
+
+    #[test]
+    fn unknown_category_is_refused() {
+        assert!(Cli::try_parse_from(["gomme", "clean", "--only", "bookmarks"]).is_err());
+    }
+}

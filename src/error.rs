@@ -1,0 +1,38 @@
+//! Library errors. Each carries the path it concerns; none ever carries page, cookie or login
+//! content, because error messages end up in reports and logs.
+
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path} is a link; gomme never follows links")]
+    Link { path: PathBuf },
+    #[error("{path} is outside {base}; not touched")]
+    Outside { path: PathBuf, base: PathBuf },
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: {what}; not changed")]
+    Schema { path: PathBuf, what: String },
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

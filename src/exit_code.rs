@@ -1,0 +1,35 @@
+//! Exit codes: one enum, documented in `--help` and the README. IT scripts rely on these.
+
+/// The process exit status. When several apply, the first in this list wins:
+/// `Fatal`, `Usage`, `ProfileFailed`, `TracesRemain`, `BrowserRunning`, `Done`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Everything asked for was done.
+    Done = 0,
+    /// Nothing could be done (e.g. no home to look in, output not writable).
+    Fatal = 1,
+    /// The command line was wrong.
+    Usage = 2,
+    /// At least one profile was skipped because its browser is running.
+    BrowserRunning = 3,
+    /// At least one profile failed; the others were still processed.
+    ProfileFailed = 4,
+    /// `audit` only: traces remain that a clean would remove.
+    TracesRemain = 5,
+}
+
+impl ExitCode {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// The text `--help` shows after the options.
+pub const HELP: &str = "\
+Exit codes:
+  0  done
+  1  fatal error, nothing was done
+  2  usage error
+  3  at least one profile skipped because its browser is running
+  4  at least one profile failed (the others were still processed)
+  5  audit only: traces remain";

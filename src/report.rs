@@ -1,0 +1,247 @@
+//! The report of a dry run or a clean: human table or stable, versioned JSON. It holds counts
+//! and sizes only, never a URL, domain, title, cookie or login.
+
+use crate::browser::{Browser, Variant};
+use crate::category::Category;
+use crate::discover::{Profile, Warning};
+use crate::fsops::Counts;
+use crate::i18n::Lang;
+use crate::sanitize::for_terminal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// The JSON schema version. Bumped on any change a consumer could notice.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    DryRun,
+    Clean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Planned,
+    Cleaned,
+    SkippedRunning,
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileReport {
+    pub browser: Browser,
+    pub variant: Variant,
+    pub profile: String,
+    pub path: PathBuf,
+    pub status: Status,
+    pub categories: BTreeMap<Category, Counts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ProfileReport {
+    pub fn new(
+        profile: &Profile,
+        status: Status,
+        categories: BTreeMap<Category, Counts>,
+        errors: &[String],
+    ) -> Self {
+        ProfileReport {
+            browser: profile.browser,
+            variant: profile.variant,
+            profile: profile.profile.clone(),
+            path: profile.path.clone(),
+            status,
+            categories,
+            error: (!errors.is_empty()).then(|| errors.join("; ")),
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        let mut total = Counts::default();
+        for c in self.categories.values() {
+            total += *c;
+        }
+        total
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub profiles: usize,
+    pub items: u64,
+    pub bytes: u64,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: u32,
+    pub mode: Mode,
+    pub profiles: Vec<ProfileReport>,
+    pub totals: Totals,
+}
+
+impl Report {
+    pub fn new(mode: Mode, profiles: Vec<ProfileReport>) -> Self {
+        let mut totals = Totals {
+            profiles: profiles.len(),
+            ..Totals::default()
+        };
+        for p in &profiles {
+            let c = p.counts();
+            totals.items += c.items;
+            totals.bytes += c.bytes;
+            totals.skipped += usize::from(p.status == Status::SkippedRunning);
+            totals.errors += usize::from(p.status == Status::Error);
+        }
+        Report {
+            schema: SCHEMA,
+            mode,
+            profiles,
+            totals,
+        }
+    }
+
+    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
+    /// The human table: profile by category, items and sizes, then a totals line.
+    pub fn write_human(&self, out: &mut impl Write, lang: Lang) -> io::Result<()> {
+        let title = match self.mode {
+            Mode::DryRun => lang.title_dry_run(),
+            Mode::Clean => lang.title_clean(),
+        };
+        writeln!(out, "{title}")?;
+        if self.profiles.is_empty() {
+            return writeln!(out, "{}", lang.nothing_found());
+        }
+        let h = lang.headings();
+        let mut rows: Vec<[String; 6]> = vec![h.map(str::to_owned)];
+        for p in &self.profiles {
+            let mut lead = [
+                p.browser.to_string(),
+                p.variant.to_string(),
+                for_terminal(&p.profile).into_owned(),
+            ];
+            let mut push = |lead: &mut [String; 3], cat: String, items: String, size: String| {
+                let [a, b, c] = std::mem::take(lead);
+                rows.push([a, b, c, cat, items, size]);
+            };
+            if p.status == Status::SkippedRunning || p.categories.is_empty() {
+                let note = format!("({})", lang.status(p.status));
+                push(&mut lead, note, String::new(), String::new());
+                continue;
+            }
+            for (cat, counts) in &p.categories {
+                push(
+                    &mut lead,
+                    lang.category(*cat).to_owned(),
+                    counts.items.to_string(),
+                    lang.size(counts.bytes),
+                );
+            }
+            if p.status == Status::Error {
+                push(
+                    &mut lead,
+                    format!("({})", lang.status(p.status)),
+                    String::new(),
+                    String::new(),
+                );
+            }
+        }
+        write_table(out, &rows, &[false, false, false, false, true, true])?;
+        let t = &self.totals;
+        writeln!(
+            out,
+            "{}",
+            lang.totals(
+                t.profiles,
+                t.items,
+                &lang.size(t.bytes),
+                t.skipped,
+                t.errors
+            )
+        )
+    }
+}
+
+/// The `profiles` listing.
+#[derive(Debug, Serialize)]
+pub struct ProfileList<'a> {
+    pub schema: u32,
+    pub profiles: &'a [Profile],
+    pub warnings: &'a [Warning],
+}
+
+impl ProfileList<'_> {
+    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
+    pub fn write_human(&self, out: &mut impl Write, lang: Lang) -> io::Result<()> {
+        if self.profiles.is_empty() {
+            return writeln!(out, "{}", lang.nothing_found());
+        }
+        let h = lang.headings();
+        let mut rows = vec![[
+            h[0].to_owned(),
+            h[1].to_owned(),
+            h[2].to_owned(),
+            lang.state_heading().to_owned(),
+            lang.path_heading().to_owned(),
+        ]];
+        for p in self.profiles {
+            rows.push([
+                p.browser.to_string(),
+                p.variant.to_string(),
+                for_terminal(&p.profile).into_owned(),
+                lang.lock(&p.lock),
+                for_terminal(&p.path.to_string_lossy()).into_owned(),
+            ]);
+        }
+        write_table(out, &rows, &[false; 5])
+    }
+}
+
+/// Writes rows as aligned columns; the first row is the heading.
+fn write_table<const N: usize>(
+    out: &mut impl Write,
+    rows: &[[String; N]],
+    right: &[bool; N],
+) -> io::Result<()> {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            if i > 0 {
+                line.push_str("  ");
+            }
+            if right[i] {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i + 1 < N {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
