@@ -1,0 +1,135 @@
+//! Test support shared by the integration tests: the committed real-browser fixture, copies of
+//! it, snapshots of a tree, and a home holding every layout gomme knows.
+#![allow(dead_code)]
+
+pub mod layout;
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The real-browser home committed under `fixtures/`.
+pub fn fixture_home() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/home")
+}
+
+pub fn manifest_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/manifest.json")
+}
+
+/// A writable copy of the fixture home, in a temporary folder removed on drop.
+pub struct FixtureCopy {
+    pub dir: tempfile::TempDir,
+}
+
+impl FixtureCopy {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture_home(), &dir.path().join("home"));
+        FixtureCopy { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+}
+
+/// Copies a tree; links are recreated as links, never followed.
+pub fn copy_tree(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for entry in fs::read_dir(src).unwrap_or_else(|e| panic!("{}: {e}", src.display())) {
+        let entry = entry.unwrap();
+        let from = entry.path();
+        let to = dst.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_tree(&from, &to);
+        } else if kind.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(fs::read_link(&from).unwrap(), &to).unwrap();
+        } else {
+            fs::copy(&from, &to).unwrap();
+        }
+    }
+}
+
+/// What a file looks like: length, modification time, content hash (links: their target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+    pub sha256: Vec<u8>,
+}
+
+/// Every file, link and folder under `root`, by relative path.
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, FileState> {
+    let mut map = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(false) {
+        let entry = entry.unwrap();
+        let meta = entry.path().symlink_metadata().unwrap();
+        let content = if meta.file_type().is_symlink() {
+            fs::read_link(entry.path())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+                .into_bytes()
+        } else if meta.is_file() {
+            fs::read(entry.path()).unwrap()
+        } else {
+            Vec::new()
+        };
+        let state = FileState {
+            len: meta.len(),
+            modified: (!meta.is_dir()).then(|| meta.modified().ok()).flatten(),
+            sha256: Sha256::digest(&content).to_vec(),
+        };
+        map.insert(
+            entry.path().strip_prefix(root).unwrap().to_path_buf(),
+            state,
+        );
+    }
+    map
+}
+
+/// The gomme binary, with a locale that does not depend on the machine.
+pub fn gomme() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("gomme").unwrap();
+    cmd.env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("GOMME_LANG")
+        .env_remove("GOMME_LOG")
+        .env_remove("GOMME_KEEP_COOKIES");
+    cmd
+}
+
+/// Runs gomme with `args` and parses its JSON output; returns it with the exit code.
+pub fn gomme_json(args: &[&str]) -> (serde_json::Value, i32) {
+    let out = gomme().args(args).arg("--json").output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (json, out.status.code().unwrap_or(-1))
+}
+
+/// Per profile path, per category: (items, bytes), from a report.
+pub fn counters(report: &serde_json::Value) -> BTreeMap<String, BTreeMap<String, (u64, u64)>> {
+    let mut map = BTreeMap::new();
+    for p in report["profiles"].as_array().unwrap() {
+        let mut cats = BTreeMap::new();
+        for (cat, c) in p["categories"].as_object().unwrap() {
+            cats.insert(
+                cat.clone(),
+                (c["items"].as_u64().unwrap(), c["bytes"].as_u64().unwrap()),
+            );
+        }
+        map.insert(p["path"].as_str().unwrap().to_owned(), cats);
+    }
+    map
+}
