@@ -20,6 +20,7 @@ pub mod plan;
 mod platform;
 pub mod report;
 pub mod sanitize;
+pub mod sqlite;
 
 pub use browser::{Browser, Family, Variant};
 pub use category::Category;

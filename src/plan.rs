@@ -4,17 +4,18 @@
 use crate::category::Category;
 use crate::discover::{Discovery, Profile};
 use crate::engine;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::fsops::{self, Counts};
 use crate::report::{Mode, ProfileReport, Report, Status};
+use crate::sqlite::{DbClean, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What to clean, decided once from the command line or a config file.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub categories: BTreeSet<Category>,
-    /// Cookie domains to keep (subdomains included).
+    /// Cookie domains to keep (subdomains included), lowercase.
     pub keep_cookies: Vec<String>,
     /// Clean even a profile whose browser seems to be running. Dangerous; for stuck locks.
     pub ignore_locks: bool,
@@ -35,39 +36,171 @@ impl Default for Options {
 pub enum Action {
     /// Remove a file or a folder tree. `base` is the profile or cache folder it must stay in.
     Remove {
+        category: Category,
         path: PathBuf,
         base: PathBuf,
         counts: Counts,
     },
+    /// Delete rows from a database, one transaction; `rows` is what the dry run counted per
+    /// step.
+    Database { clean: DbClean, rows: Vec<u64> },
 }
 
 impl Action {
-    pub fn counts(&self) -> Counts {
+    fn tally(&self, rows: Option<&[u64]>, into: &mut BTreeMap<Category, Counts>) {
         match self {
-            Action::Remove { counts, .. } => *counts,
-        }
-    }
-
-    fn execute(&self) -> Result<Counts, Error> {
-        match self {
-            Action::Remove { path, base, .. } => fsops::remove(path, base),
+            Action::Remove {
+                category, counts, ..
+            } => *into.entry(*category).or_default() += *counts,
+            Action::Database {
+                clean,
+                rows: planned,
+            } => {
+                let rows = rows.unwrap_or(planned);
+                for (step, n) in clean.steps.iter().zip(rows) {
+                    if step.counted {
+                        *into.entry(step.category).or_default() += Counts {
+                            items: *n,
+                            bytes: 0,
+                        };
+                    }
+                }
+            }
         }
     }
 }
 
-/// Everything one category will remove from one profile.
-#[derive(Debug, Clone, Default)]
-pub struct CategoryPlan {
-    pub actions: Vec<Action>,
+/// Collects a profile's actions while an engine plans it. Files are measured at once;
+/// databases are counted when the planner finishes, on scratch copies, in order.
+pub struct Planner<'a> {
+    pub profile: &'a Profile,
+    pub opts: &'a Options,
+    handled: BTreeSet<Category>,
+    actions: Vec<Action>,
+    errors: Vec<String>,
+    scratch: Option<Scratch>,
 }
 
-impl CategoryPlan {
-    pub fn counts(&self) -> Counts {
-        let mut total = Counts::default();
-        for action in &self.actions {
-            total += action.counts();
+impl<'a> Planner<'a> {
+    fn new(profile: &'a Profile, opts: &'a Options) -> Self {
+        Planner {
+            profile,
+            opts,
+            handled: BTreeSet::new(),
+            actions: Vec::new(),
+            errors: Vec::new(),
+            scratch: None,
         }
-        total
+    }
+
+    /// Whether the category was asked for; if so, it is reported (even when nothing is found).
+    pub fn wants(&mut self, category: Category) -> bool {
+        let wanted = self.opts.categories.contains(&category);
+        if wanted {
+            self.handled.insert(category);
+        }
+        wanted
+    }
+
+    /// Records a problem with one part of the profile; planning goes on with the rest.
+    pub fn error(&mut self, category: Category, e: &Error) {
+        tracing::debug!(%category, "{e}");
+        self.errors.push(format!("{category}: {e}"));
+    }
+
+    /// Plans the removal of `base/name` if it exists (a file or a whole folder).
+    pub fn remove(&mut self, category: Category, base: &Path, name: &str) {
+        let path = base.join(name);
+        if !fsops::exists(&path) {
+            return;
+        }
+        match fsops::measure(&path) {
+            Ok(counts) => self.actions.push(Action::Remove {
+                category,
+                path,
+                base: base.to_path_buf(),
+                counts,
+            }),
+            Err(Error::Link { path }) => {
+                tracing::warn!(path = %path.display(), "is a link; not followed");
+            }
+            Err(e) => self.error(category, &e),
+        }
+    }
+
+    /// Plans the removal of every entry of `base` for which `pick` says yes.
+    pub fn remove_entries(&mut self, category: Category, base: &Path, pick: impl Fn(&str) -> bool) {
+        let entries = match std::fs::read_dir(base) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => return self.error(category, &Error::io(base, e)),
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| pick(n))
+            .collect();
+        names.sort();
+        for name in names {
+            self.remove(category, base, &name);
+        }
+    }
+
+    /// Reads the first column of `sql`'s rows from a database, as it is before any planned
+    /// change (on the scratch copy, so the home is not touched).
+    pub fn query(&mut self, db: &Path, sql: &str) -> Result<Vec<String>> {
+        if self.scratch.is_none() {
+            self.scratch = Some(Scratch::new()?);
+        }
+        let scratch = self.scratch.as_mut().expect("just made");
+        crate::sqlite::query(scratch, db, sql)
+    }
+
+    /// Plans a database clean; it is counted when planning ends.
+    pub fn database(&mut self, clean: DbClean) {
+        self.actions.push(Action::Database {
+            clean,
+            rows: Vec::new(),
+        });
+    }
+
+    /// Counts the database cleans on scratch copies, in plan order. A database that cannot be
+    /// cleaned (damaged, unknown layout) is reported and left out of the plan.
+    fn finish(mut self, skipped: bool) -> ProfilePlan {
+        let mut scratch = self.scratch.take();
+        let mut actions = Vec::with_capacity(self.actions.len());
+        for mut action in std::mem::take(&mut self.actions) {
+            if let Action::Database { clean, rows } = &mut action {
+                if scratch.is_none() {
+                    match Scratch::new() {
+                        Ok(s) => scratch = Some(s),
+                        Err(e) => {
+                            self.errors.push(e.to_string());
+                            continue;
+                        }
+                    }
+                }
+                match clean.run(scratch.as_mut()) {
+                    Ok(counted) => *rows = counted,
+                    Err(e) => {
+                        let category = clean.steps.first().map(|s| s.category);
+                        self.errors.push(match category {
+                            Some(c) => format!("{c}: {e}"),
+                            None => e.to_string(),
+                        });
+                        continue;
+                    }
+                }
+            }
+            actions.push(action);
+        }
+        ProfilePlan {
+            profile: self.profile.clone(),
+            skipped,
+            categories: self.handled,
+            actions,
+            errors: self.errors,
+        }
     }
 }
 
@@ -76,8 +209,25 @@ pub struct ProfilePlan {
     pub profile: Profile,
     /// Whether the profile is skipped because its browser is running.
     pub skipped: bool,
-    pub categories: BTreeMap<Category, CategoryPlan>,
+    /// The categories this plan covers (reported even when nothing is found).
+    pub categories: BTreeSet<Category>,
+    pub actions: Vec<Action>,
     pub errors: Vec<String>,
+}
+
+impl ProfilePlan {
+    /// What the plan will remove, per category.
+    pub fn counts(&self) -> BTreeMap<Category, Counts> {
+        let mut counts: BTreeMap<Category, Counts> = self
+            .categories
+            .iter()
+            .map(|c| (*c, Counts::default()))
+            .collect();
+        for action in &self.actions {
+            action.tally(None, &mut counts);
+        }
+        counts
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -85,7 +235,7 @@ pub struct Plan {
     pub profiles: Vec<ProfilePlan>,
 }
 
-/// Plans the clean of every discovered profile. Nothing is changed on disk.
+/// Plans the clean of every discovered profile. Nothing in the homes is changed.
 pub fn plan(discovery: &Discovery, opts: &Options) -> Plan {
     let profiles = discovery
         .profiles
@@ -98,29 +248,12 @@ pub fn plan(discovery: &Discovery, opts: &Options) -> Plan {
 fn plan_profile(profile: &Profile, opts: &Options) -> ProfilePlan {
     let _span = tracing::info_span!("plan", browser = %profile.browser, profile = %profile.profile)
         .entered();
-    let mut plan = ProfilePlan {
-        profile: profile.clone(),
-        skipped: profile.lock.blocks_cleaning() && !opts.ignore_locks,
-        categories: BTreeMap::new(),
-        errors: Vec::new(),
-    };
-    if plan.skipped {
-        return plan;
+    let skipped = profile.lock.blocks_cleaning() && !opts.ignore_locks;
+    let mut planner = Planner::new(profile, opts);
+    if !skipped {
+        engine::for_family(profile.browser.family()).plan(&mut planner);
     }
-    let engine = engine::for_family(profile.browser.family());
-    for &category in &opts.categories {
-        match engine.plan(profile, category, opts) {
-            Ok(Some(cat)) => {
-                plan.categories.insert(category, cat);
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::debug!(%category, "planning failed: {e}");
-                plan.errors.push(format!("{category}: {e}"));
-            }
-        }
-    }
-    plan
+    planner.finish(skipped)
 }
 
 impl Plan {
@@ -137,11 +270,11 @@ impl Plan {
                 } else {
                     Status::Planned
                 };
-                let counts = p
-                    .categories
-                    .iter()
-                    .map(|(c, cp)| (*c, cp.counts()))
-                    .collect();
+                let counts = if p.skipped {
+                    BTreeMap::new()
+                } else {
+                    p.counts()
+                };
                 ProfileReport::new(&p.profile, status, counts, &p.errors)
             })
             .collect();
@@ -174,20 +307,33 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         return ProfileReport::new(profile, Status::SkippedRunning, BTreeMap::new(), &[]);
     }
     let mut errors = plan.errors.clone();
-    let mut counts = BTreeMap::new();
-    for (&category, cat) in &plan.categories {
-        let mut done = Counts::default();
-        for action in &cat.actions {
-            match action.execute() {
-                Ok(c) => done += c,
+    let mut counts: BTreeMap<Category, Counts> = plan
+        .categories
+        .iter()
+        .map(|c| (*c, Counts::default()))
+        .collect();
+    for action in &plan.actions {
+        match action {
+            Action::Remove {
+                category,
+                path,
+                base,
+                ..
+            } => match fsops::remove(path, base) {
+                Ok(done) => *counts.entry(*category).or_default() += done,
+                Err(e) => errors.push(format!("{category}: {e}")),
+            },
+            Action::Database { clean, .. } => match clean.run(None) {
+                Ok(rows) => action.tally(Some(&rows), &mut counts),
                 Err(e) => {
-                    tracing::debug!(%category, "{e}");
+                    let category = clean.steps.first().map(|s| s.category.id()).unwrap_or("");
                     errors.push(format!("{category}: {e}"));
                 }
-            }
+            },
         }
+    }
+    for (category, done) in &counts {
         tracing::info!(%category, items = done.items, bytes = done.bytes, "cleaned");
-        counts.insert(category, done);
     }
     let status = if errors.is_empty() {
         Status::Cleaned

@@ -1,10 +1,8 @@
 //! Chromium family (Chromium, Chrome, Edge, Brave, Vivaldi, Opera): where each category lives.
 
-use super::{remove_all_but, remove_entries, Engine};
+use super::Engine;
 use crate::category::Category;
-use crate::discover::Profile;
-use crate::error::Result;
-use crate::plan::{CategoryPlan, Options};
+use crate::plan::Planner;
 
 pub struct Chromium;
 
@@ -30,24 +28,21 @@ const CACHE_DIRS: &[&str] = &[
 ];
 
 impl Engine for Chromium {
-    fn plan(
-        &self,
-        profile: &Profile,
-        category: Category,
-        _opts: &Options,
-    ) -> Result<Option<CategoryPlan>> {
-        let mut plan = CategoryPlan::default();
-        match category {
-            Category::Sessions => remove_entries(&mut plan, &profile.path, SESSION_FILES)?,
-            Category::Cache => {
-                remove_entries(&mut plan, &profile.path, CACHE_DIRS)?;
-                // The OS cache folder of a Chromium profile holds nothing but caches.
-                if let Some(cache) = &profile.cache_dir {
-                    remove_all_but(&mut plan, cache, &[])?;
-                }
+    fn plan(&self, p: &mut Planner) {
+        let profile = p.profile;
+        if p.wants(Category::Sessions) {
+            for name in SESSION_FILES {
+                p.remove(Category::Sessions, &profile.path, name);
             }
-            _ => return Ok(None),
         }
-        Ok(Some(plan))
+        if p.wants(Category::Cache) {
+            for name in CACHE_DIRS {
+                p.remove(Category::Cache, &profile.path, name);
+            }
+            // The OS cache folder of a Chromium profile holds nothing but caches.
+            if let Some(cache) = &profile.cache_dir {
+                p.remove_entries(Category::Cache, cache, |_| true);
+            }
+        }
     }
 }

@@ -1,15 +1,14 @@
-//! Firefox family (Firefox, ESR, LibreWolf, Waterfox): where each category lives.
+//! Firefox family (Firefox, ESR, LibreWolf, Waterfox): where each category lives and how it is
+//! removed. History follows Firefox's own `History.clear()`: pages that a bookmark or keyword
+//! references stay, with their counters reset; everything else the visits explain goes.
 
-use super::{remove_entries, Engine};
-use crate::category::Category;
-use crate::discover::Profile;
-use crate::error::Result;
-use crate::plan::{CategoryPlan, Options};
+use super::{file_uri_path, remove_database_file, remove_downloaded_file, Engine};
+use crate::category::Category::{self, *};
+use crate::plan::Planner;
+use crate::sqlite::{quote, DbClean, Schema, Step};
 
 pub struct Firefox;
 
-/// Session restore: without these the next person clicks "restore previous session" and is
-/// inside someone's account.
 const SESSION_FILES: &[&str] = &[
     "sessionstore.jsonlz4",
     "sessionstore.js",
@@ -22,24 +21,382 @@ const SESSION_FILES: &[&str] = &[
 /// cache folder are not the person's: they stay.
 const CACHE_DIRS: &[&str] = &["cache2", "startupCache", "jumpListCache", "OfflineCache"];
 
+/// Files that only record where the person went.
+const HISTORY_FILES: &[&str] = &[
+    "thumbnails",
+    "SiteSecurityServiceState.bin",
+    "SiteSecurityServiceState.txt",
+    "AlternateServices.bin",
+    "AlternateServices.txt",
+];
+
+const LOGIN_FILES: &[&str] = &["logins.json", "logins-backup.json", "signons.sqlite"];
+
+/// Places schema versions gomme has been checked against (Firefox 115 ESR to 153 ESR write
+/// 69 to 86); a newer Firefox that changes the layout is refused until checked.
+const PLACES_VERSIONS: (i64, i64) = (69, 89);
+
+fn step(category: Category, sql: impl Into<String>) -> Step {
+    Step {
+        category,
+        sql: sql.into(),
+        counted: true,
+        needs_table: None,
+    }
+}
+
+/// A step on a table that only some Firefox versions have.
+fn step_if(category: Category, table: &'static str, sql: impl Into<String>) -> Step {
+    Step {
+        needs_table: Some(table),
+        ..step(category, sql)
+    }
+}
+
+/// A step that tidies kept rows (counters, orphans) and is not counted as removed items.
+fn fixup(category: Category, sql: impl Into<String>) -> Step {
+    Step {
+        counted: false,
+        ..step(category, sql)
+    }
+}
+
+const DOWNLOAD_ATTRS: &str = "SELECT id FROM moz_anno_attributes WHERE name LIKE 'downloads/%'";
+
 impl Engine for Firefox {
-    fn plan(
-        &self,
-        profile: &Profile,
-        category: Category,
-        _opts: &Options,
-    ) -> Result<Option<CategoryPlan>> {
-        let mut plan = CategoryPlan::default();
-        match category {
-            Category::Sessions => remove_entries(&mut plan, &profile.path, SESSION_FILES)?,
-            Category::Cache => {
-                remove_entries(&mut plan, &profile.path, CACHE_DIRS)?;
-                if let Some(cache) = &profile.cache_dir {
-                    remove_entries(&mut plan, cache, CACHE_DIRS)?;
+    fn plan(&self, p: &mut Planner) {
+        let profile = p.profile;
+        let dir = &profile.path;
+        let history = p.wants(History);
+        let downloads = p.wants(Downloads);
+
+        // Downloaded files are read from the records before the records go.
+        if downloads {
+            plan_downloaded_files(p);
+        }
+        if (history || downloads) && dir.join("places.sqlite").is_file() {
+            p.database(places(p, history, downloads));
+        }
+        if history {
+            if dir.join("favicons.sqlite").is_file() && dir.join("places.sqlite").is_file() {
+                p.database(favicons(p));
+            }
+            for name in HISTORY_FILES {
+                p.remove(History, dir, name);
+            }
+            if let Some(cache) = &profile.cache_dir {
+                p.remove(History, cache, "thumbnails");
+            }
+            database_if_present(
+                p,
+                "bounce-tracking-protection.sqlite",
+                &["sites"],
+                None,
+                vec![step(History, "DELETE FROM sites")],
+            );
+        }
+        if p.wants(Cookies) {
+            let keep = keep_filter(&p.opts.keep_cookies);
+            database_if_present(
+                p,
+                "cookies.sqlite",
+                &["moz_cookies"],
+                None,
+                vec![step(
+                    Cookies,
+                    format!("DELETE FROM moz_cookies WHERE NOT ({keep})"),
+                )],
+            );
+        }
+        if p.wants(Logins) {
+            for name in LOGIN_FILES {
+                p.remove(Logins, dir, name);
+            }
+            // The Rust mirror of the login store, and breach alerts shown for saved logins.
+            remove_database_file(p, Logins, dir, "logins.db");
+        }
+        if p.wants(Forms) {
+            database_if_present(
+                p,
+                "formhistory.sqlite",
+                &["moz_formhistory"],
+                None,
+                vec![
+                    step(Forms, "DELETE FROM moz_formhistory"),
+                    step_if(
+                        Forms,
+                        "moz_deleted_formhistory",
+                        "DELETE FROM moz_deleted_formhistory",
+                    ),
+                    step_if(
+                        Forms,
+                        "moz_history_to_sources",
+                        "DELETE FROM moz_history_to_sources",
+                    ),
+                    step_if(Forms, "moz_sources", "DELETE FROM moz_sources"),
+                ],
+            );
+            p.remove(Forms, dir, "autofill-profiles.json");
+        }
+        if p.wants(Sessions) {
+            for name in SESSION_FILES {
+                p.remove(Sessions, dir, name);
+            }
+        }
+        if p.wants(Cache) {
+            for name in CACHE_DIRS {
+                p.remove(Cache, dir, name);
+            }
+            if let Some(cache) = &profile.cache_dir {
+                for name in CACHE_DIRS {
+                    p.remove(Cache, cache, name);
                 }
             }
-            _ => return Ok(None),
         }
-        Ok(Some(plan))
+        if p.wants(SiteData) {
+            plan_site_data(p);
+        }
     }
+}
+
+/// `places.sqlite`: visits, the pages only they explain, and everything hanging off those
+/// pages; download records when downloads are chosen.
+fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
+    let mut steps = Vec::new();
+    if downloads {
+        steps.push(step(
+            Downloads,
+            format!("DELETE FROM moz_annos WHERE anno_attribute_id IN ({DOWNLOAD_ATTRS})"),
+        ));
+        // Visits of type 7 are the "downloaded" visits the download list is built from.
+        steps.push(step(
+            Downloads,
+            "DELETE FROM moz_historyvisits WHERE visit_type = 7",
+        ));
+    }
+    if history {
+        // Without downloads chosen, download records and their visits stay.
+        let keep_downloads = if downloads {
+            ""
+        } else {
+            " WHERE visit_type <> 7"
+        };
+        steps.extend([
+            step(History, format!("DELETE FROM moz_historyvisits{keep_downloads}")),
+            step_if(History, "moz_historyvisits_extra",
+                "DELETE FROM moz_historyvisits_extra WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_historyvisits v WHERE v.id = visit_id)"),
+            step_if(History, "moz_places_metadata", "DELETE FROM moz_places_metadata"),
+            step_if(History, "moz_places_metadata_search_queries",
+                "DELETE FROM moz_places_metadata_search_queries"),
+            step(History, "DELETE FROM moz_inputhistory"),
+            step_if(History, "moz_newtab_story_click", "DELETE FROM moz_newtab_story_click"),
+            step_if(History, "moz_newtab_story_impression", "DELETE FROM moz_newtab_story_impression"),
+            step_if(History, "moz_newtab_shortcuts_interaction",
+                "DELETE FROM moz_newtab_shortcuts_interaction"),
+            step_if(History, "moz_previews_tombstones", "DELETE FROM moz_previews_tombstones"),
+            // Pages no bookmark or keyword references (foreign_count), no visit left explains,
+            // and no kept download record names.
+            step(History, format!(
+                "DELETE FROM moz_places WHERE foreign_count = 0 \
+                 AND NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
+                 AND NOT EXISTS (SELECT 1 FROM moz_annos a WHERE a.place_id = moz_places.id \
+                                 AND a.anno_attribute_id IN ({DOWNLOAD_ATTRS}))")),
+            fixup(History, "DELETE FROM moz_annos WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_annos.place_id)"),
+            fixup(History, "DELETE FROM moz_places_extra WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_places_extra.place_id)"),
+            // Kept (bookmarked) pages forget they were visited. Firefox's own triggers do this
+            // on its connections; a plain connection has none.
+            fixup(History, "UPDATE moz_places SET visit_count = 0, last_visit_date = NULL, typed = 0, \
+                 frecency = -1, recalc_frecency = 1 \
+                 WHERE NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id)"),
+            step(History, "DELETE FROM moz_origins WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.origin_id = moz_origins.id)"),
+            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1"),
+            fixup(History, "DELETE FROM moz_meta WHERE key LIKE 'origin_frecency_%' \
+                 OR key LIKE 'origin_alt_frecency_%'"),
+        ]);
+    }
+    let places_tables: &[&str] = &[
+        "moz_places",
+        "moz_historyvisits",
+        "moz_annos",
+        "moz_anno_attributes",
+        "moz_origins",
+        "moz_inputhistory",
+        "moz_places_extra",
+        "moz_meta",
+        "moz_bookmarks",
+    ];
+    DbClean {
+        path: p.profile.path.join("places.sqlite"),
+        schema: Schema {
+            tables: places_tables,
+            user_version: Some(PLACES_VERSIONS),
+        },
+        attach: Vec::new(),
+        steps,
+    }
+}
+
+/// `favicons.sqlite`, cleaned against the cleaned `places.sqlite`: the icons of removed pages
+/// go; bookmarked pages keep theirs, and so do their sites' root icons (`/favicon.ico`).
+fn favicons(p: &Planner) -> DbClean {
+    let dir = &p.profile.path;
+    DbClean {
+        path: dir.join("favicons.sqlite"),
+        schema: Schema {
+            tables: &["moz_icons", "moz_pages_w_icons", "moz_icons_to_pages"],
+            user_version: None,
+        },
+        attach: vec![("places".into(), dir.join("places.sqlite"))],
+        steps: vec![
+            step(History, "DELETE FROM moz_pages_w_icons WHERE NOT EXISTS \
+                 (SELECT 1 FROM places.moz_places h \
+                  WHERE h.url_hash = moz_pages_w_icons.page_url_hash AND h.url = moz_pages_w_icons.page_url)"),
+            fixup(History, "DELETE FROM moz_icons_to_pages WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_pages_w_icons g WHERE g.id = moz_icons_to_pages.page_id)"),
+            step(History, "DELETE FROM moz_icons WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_icons_to_pages m WHERE m.icon_id = moz_icons.id) \
+                 AND NOT (root = 1 AND substr(icon_url, 1, length(icon_url) - length('/favicon.ico')) \
+                          IN (SELECT prefix || host FROM places.moz_origins))"),
+        ],
+    }
+}
+
+/// The files the download records point to.
+fn plan_downloaded_files(p: &mut Planner) {
+    let places = p.profile.path.join("places.sqlite");
+    if !places.is_file() {
+        return;
+    }
+    let uris = match p.query(
+        &places,
+        "SELECT content FROM moz_annos WHERE anno_attribute_id IN \
+         (SELECT id FROM moz_anno_attributes WHERE name = 'downloads/destinationFileURI')",
+    ) {
+        Ok(uris) => uris,
+        Err(e) => return p.error(Downloads, &e),
+    };
+    let mut unmatched = 0;
+    for uri in uris {
+        let removed = file_uri_path(&uri).is_some_and(|path| remove_downloaded_file(p, &path));
+        unmatched += usize::from(!removed);
+    }
+    if unmatched > 0 {
+        tracing::info!(
+            unmatched,
+            "download records name files that are gone, links or outside the home; not deleted"
+        );
+    }
+}
+
+/// Site storage, except extensions' own (`moz-extension+++…`).
+fn plan_site_data(p: &mut Planner) {
+    let dir = p.profile.path.clone();
+    let storage = dir.join("storage");
+    for repo in ["default", "temporary", "private"] {
+        p.remove_entries(SiteData, &storage.join(repo), |origin| {
+            !origin.starts_with("moz-extension+++")
+        });
+    }
+    p.remove(SiteData, &storage, "to-be-removed");
+    remove_database_file(p, SiteData, &storage, "ls-archive.sqlite");
+    p.remove(SiteData, &dir, "serviceworker.txt");
+    database_if_present(
+        p,
+        "webappsstore.sqlite",
+        &["webappsstore2"],
+        None,
+        vec![step(
+            SiteData,
+            "DELETE FROM webappsstore2 WHERE originKey NOT LIKE '%moz-extension%'",
+        )],
+    );
+    database_if_present(
+        p,
+        "storage.sqlite",
+        &["origin", "cache"],
+        None,
+        vec![
+            step(
+                SiteData,
+                "DELETE FROM origin WHERE origin NOT LIKE 'moz-extension%' \
+             AND repository_id IN (SELECT id FROM repository WHERE name <> 'persistent')",
+            ),
+            // Firefox rebuilds its storage cache from disk when it is marked invalid.
+            fixup(SiteData, "UPDATE cache SET valid = 0"),
+        ],
+    );
+    database_if_present(
+        p,
+        "permissions.sqlite",
+        &["moz_perms"],
+        None,
+        vec![
+            step(
+                SiteData,
+                "DELETE FROM moz_perms WHERE origin NOT LIKE 'moz-extension:%'",
+            ),
+            step_if(SiteData, "moz_hosts", "DELETE FROM moz_hosts"),
+            step_if(
+                SiteData,
+                "moz_origin_interactions",
+                "DELETE FROM moz_origin_interactions",
+            ),
+        ],
+    );
+    // Per-site preferences (zoom…) hang off groups; global ones have no group and stay.
+    database_if_present(
+        p,
+        "content-prefs.sqlite",
+        &["prefs", "groups"],
+        None,
+        vec![
+            step(SiteData, "DELETE FROM prefs WHERE groupID IS NOT NULL"),
+            step(SiteData, "DELETE FROM groups"),
+        ],
+    );
+}
+
+fn database_if_present(
+    p: &mut Planner,
+    name: &str,
+    tables: &'static [&'static str],
+    user_version: Option<(i64, i64)>,
+    steps: Vec<Step>,
+) {
+    let path = p.profile.path.join(name);
+    if path.is_file() {
+        p.database(DbClean {
+            path,
+            schema: Schema {
+                tables,
+                user_version,
+            },
+            attach: Vec::new(),
+            steps,
+        });
+    }
+}
+
+/// SQL that is true for a cookie of a kept domain or one of its subdomains.
+fn keep_filter(domains: &[String]) -> String {
+    if domains.is_empty() {
+        return "0".into();
+    }
+    domains
+        .iter()
+        .map(|d| {
+            let d = d.trim_start_matches('.');
+            format!(
+                "host = {} OR host = {} OR host LIKE {}",
+                quote(d),
+                quote(&format!(".{d}")),
+                quote(&format!("%.{d}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }

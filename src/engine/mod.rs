@@ -1,26 +1,16 @@
-//! Browser-specific knowledge, one module per family behind one trait: turn a profile and a
-//! category into planned actions.
+//! Browser-specific knowledge, one module per family behind one trait: turn a profile and the
+//! chosen categories into planned actions.
 
 mod chromium;
 mod firefox;
 
 use crate::browser::Family;
-use crate::category::Category;
-use crate::discover::Profile;
-use crate::error::{Error, Result};
-use crate::fsops;
-use crate::plan::{Action, CategoryPlan, Options};
-use std::path::Path;
+use crate::plan::Planner;
 
 pub trait Engine {
-    /// Plans one category for one profile, reading only. `None` when this engine does not
-    /// handle the category yet.
-    fn plan(
-        &self,
-        profile: &Profile,
-        category: Category,
-        opts: &Options,
-    ) -> Result<Option<CategoryPlan>>;
+    /// Plans every chosen category of one profile into `planner`, reading only. A part that
+    /// cannot be planned is reported through `planner.error` and the rest goes on.
+    fn plan(&self, planner: &mut Planner);
 }
 
 pub fn for_family(family: Family) -> &'static dyn Engine {
@@ -30,39 +20,49 @@ pub fn for_family(family: Family) -> &'static dyn Engine {
     }
 }
 
-/// Plans the removal of each named entry of `base` that exists, counted now.
-fn remove_entries(plan: &mut CategoryPlan, base: &Path, names: &[&str]) -> Result<()> {
-    for name in names {
-        let path = base.join(name);
-        if !fsops::exists(&path) {
-            continue;
-        }
-        let counts = match fsops::measure(&path) {
-            Ok(c) => c,
-            Err(Error::Link { path }) => {
-                tracing::warn!(path = %path.display(), "is a link; not followed");
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        plan.actions.push(Action::Remove {
-            path,
-            base: base.to_path_buf(),
-            counts,
-        });
+use crate::category::Category;
+use crate::sqlite::SIDECARS;
+use std::fs;
+use std::path::Path;
+
+/// Plans the removal of a database file together with its WAL, shared-memory and journal
+/// files: a leftover WAL would be replayed into a new database.
+fn remove_database_file(p: &mut Planner, category: Category, base: &Path, name: &str) {
+    p.remove(category, base, name);
+    for suffix in SIDECARS {
+        p.remove(category, base, &format!("{name}{suffix}"));
     }
-    Ok(())
 }
 
-/// Plans the removal of everything inside `base` except the named entries.
-fn remove_all_but(plan: &mut CategoryPlan, base: &Path, keep: &[&str]) -> Result<()> {
-    let entries = std::fs::read_dir(base).map_err(|e| Error::io(base, e))?;
-    let mut names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !keep.contains(&n.as_str()))
-        .collect();
-    names.sort();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    remove_entries(plan, base, &names)
+/// Plans the removal of a downloaded file the browser recorded, if it is still a regular file
+/// inside the home. Anything else (gone, a link, outside the home) is left alone and only
+/// counted in the log: the record no longer matches a file gomme may delete.
+fn remove_downloaded_file(p: &mut Planner, recorded: &Path) -> bool {
+    let (Some(parent), Some(name)) = (recorded.parent(), recorded.file_name()) else {
+        return false;
+    };
+    let Ok(parent) = fs::canonicalize(parent) else {
+        return false;
+    };
+    if !parent.starts_with(&p.profile.home) || parent == p.profile.home {
+        return false;
+    }
+    let path = parent.join(name);
+    let is_file = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+    if is_file {
+        p.remove(
+            Category::Downloads,
+            &p.profile.home.clone(),
+            &path
+                .strip_prefix(&p.profile.home)
+                .expect("checked above")
+                .to_string_lossy(),
+        );
+    }
+    is_file
+}
+
+/// The local path a `file://` URI names, if it is one.
+fn file_uri_path(uri: &str) -> Option<std::path::PathBuf> {
+    url::Url::parse(uri).ok()?.to_file_path().ok()
 }

@@ -1,0 +1,250 @@
+//! Cleaning a browser database: every change is one transaction, counted the same way in the
+//! dry run (the same statements, on a private copy, rolled back) and in the clean (committed).
+//! After the commit nothing of the deleted rows stays readable: `secure_delete` zeroes them,
+//! the WAL is checkpointed and truncated, and `VACUUM` drops the free pages.
+
+use crate::category::Category;
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One statement of a database clean.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub category: Category,
+    pub sql: String,
+    /// Whether the rows it changes are counted as removed items (deletes are; counter resets
+    /// on kept rows are not).
+    pub counted: bool,
+    /// Run only if this table exists (browsers add and drop tables across versions).
+    pub needs_table: Option<&'static str>,
+}
+
+/// What a browser database must look like before gomme changes it.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// Tables that must exist: without them this is not the database gomme knows.
+    pub tables: &'static [&'static str],
+    /// Accepted `PRAGMA user_version` values (inclusive); `None` accepts any.
+    pub user_version: Option<(i64, i64)>,
+}
+
+/// The statements to run on one database, in order, in one transaction.
+#[derive(Debug, Clone)]
+pub struct DbClean {
+    pub path: PathBuf,
+    pub schema: Schema,
+    /// Other databases the statements read, attached under a name (`places` for favicons).
+    pub attach: Vec<(String, PathBuf)>,
+    pub steps: Vec<Step>,
+}
+
+/// The sidecar files SQLite keeps next to a database.
+pub const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Scratch copies of a profile's databases for the dry run. The dry run runs the very same
+/// statements, in the same order, committed, on these copies: later steps see what earlier
+/// ones did (favicons are cleaned against the cleaned history), and the home is not touched,
+/// not even an `-shm` file or an mtime.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+    copies: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Scratch {
+    pub fn new() -> Result<Self> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        Ok(Scratch {
+            dir,
+            copies: Vec::new(),
+        })
+    }
+
+    /// The scratch copy of `db`, made on first use.
+    fn copy_of(&mut self, db: &Path) -> Result<PathBuf> {
+        if let Some((_, copy)) = self.copies.iter().find(|(orig, _)| orig == db) {
+            return Ok(copy.clone());
+        }
+        let slot = self.dir.path().join(self.copies.len().to_string());
+        fs::create_dir(&slot).map_err(|e| Error::io(&slot, e))?;
+        let copy = copy_db(db, &slot)?;
+        self.copies.push((db.to_path_buf(), copy.clone()));
+        Ok(copy)
+    }
+}
+
+impl DbClean {
+    /// Runs the clean on the scratch copies (dry run) or on the real database, and returns
+    /// the rows changed per step.
+    pub fn run(&self, scratch: Option<&mut Scratch>) -> Result<Vec<u64>> {
+        match scratch {
+            Some(scratch) => {
+                let path = scratch.copy_of(&self.path)?;
+                let mut attach = Vec::new();
+                for (name, other) in &self.attach {
+                    attach.push((name.clone(), scratch.copy_of(other)?));
+                }
+                run(&open(&path)?, &path, &attach, self, false)
+            }
+            None => {
+                refuse_link(&self.path)?;
+                run(&open(&self.path)?, &self.path, &self.attach, self, true)
+            }
+        }
+    }
+}
+
+/// The first column of each row of `sql`, as text, read from the scratch copy of `db`.
+pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>> {
+    let copy = scratch.copy_of(db)?;
+    let conn = open(&copy)?;
+    let err = |e| Error::Sqlite {
+        path: db.into(),
+        source: e,
+    };
+    let mut stmt = conn.prepare(sql).map_err(err)?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, Option<String>>(0))
+        .map_err(err)?
+        .filter_map(|r| r.transpose())
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .map_err(err)?;
+    Ok(rows)
+}
+
+fn refuse_link(path: &Path) -> Result<()> {
+    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::Link { path: path.into() });
+    }
+    Ok(())
+}
+
+/// Copies a database and its sidecars (never through a link) into `dir`.
+fn copy_db(db: &Path, dir: &Path) -> Result<PathBuf> {
+    refuse_link(db)?;
+    let name = db.file_name().unwrap_or_default();
+    let copy = dir.join(name);
+    fs::copy(db, &copy).map_err(|e| Error::io(db, e))?;
+    for suffix in ["-wal", "-journal"] {
+        let side = sidecar(db, suffix);
+        if fs::symlink_metadata(&side).is_ok_and(|m| m.is_file()) {
+            fs::copy(&side, sidecar(&copy, suffix)).map_err(|e| Error::io(&side, e))?;
+        }
+    }
+    Ok(copy)
+}
+
+fn open(path: &Path) -> Result<Connection> {
+    let sql = |e| Error::Sqlite {
+        path: path.into(),
+        source: e,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    // A browser that starts meanwhile must make us fail fast, not hang a logoff script.
+    conn.busy_timeout(Duration::from_secs(2)).map_err(sql)?;
+    Ok(conn)
+}
+
+fn run(
+    conn: &Connection,
+    path: &Path,
+    attach: &[(String, PathBuf)],
+    clean: &DbClean,
+    compact: bool,
+) -> Result<Vec<u64>> {
+    let sql = |e| Error::Sqlite {
+        path: path.into(),
+        source: e,
+    };
+    check_schema(conn, path, &clean.schema)?;
+    for (name, other) in attach {
+        refuse_link(other)?;
+        conn.execute("ATTACH DATABASE ?1 AS ?2", (other.to_string_lossy(), name))
+            .map_err(sql)?;
+    }
+    conn.pragma_update(None, "secure_delete", true)
+        .map_err(sql)?;
+    let tables = table_names(conn).map_err(sql)?;
+    let tx =
+        rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(sql)?;
+    let mut rows = Vec::with_capacity(clean.steps.len());
+    for step in &clean.steps {
+        if step
+            .needs_table
+            .is_some_and(|t| !tables.iter().any(|have| have == t))
+        {
+            rows.push(0);
+            continue;
+        }
+        let changed = tx.execute(&step.sql, []).map_err(sql)?;
+        rows.push(changed as u64);
+    }
+    tx.commit().map_err(sql)?;
+    for (name, _) in attach {
+        conn.execute("DETACH DATABASE ?1", [name]).map_err(sql)?;
+    }
+    if !compact {
+        return Ok(rows);
+    }
+    // Nothing of the deleted rows may survive in the WAL or in free pages.
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .map_err(sql)?;
+    conn.execute_batch("VACUUM").map_err(sql)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .map_err(sql)?;
+    Ok(rows)
+}
+
+fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
+    let names = stmt.query_map([], |r| r.get(0))?.collect();
+    names
+}
+
+fn check_schema(conn: &Connection, path: &Path, schema: &Schema) -> Result<()> {
+    let sql = |e| Error::Sqlite {
+        path: path.into(),
+        source: e,
+    };
+    let tables = table_names(conn).map_err(sql)?;
+    if let Some(missing) = schema
+        .tables
+        .iter()
+        .find(|t| !tables.iter().any(|have| have == *t))
+    {
+        return Err(Error::Schema {
+            path: path.into(),
+            what: format!("unknown layout (no table {missing})"),
+        });
+    }
+    if let Some((low, high)) = schema.user_version {
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(sql)?;
+        if version < low || version > high {
+            return Err(Error::Schema {
+                path: path.into(),
+                what: format!("schema version {version} is not one gomme knows ({low} to {high})"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Quotes a text value for SQL (single quotes doubled).
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
