@@ -22,6 +22,8 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("{path} is damaged ({what}); not changed")]
+    Damaged { path: PathBuf, what: String },
     #[error("database {path}: {what}; not changed")]
     Schema { path: PathBuf, what: String },
 }

@@ -113,6 +113,39 @@ pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
     }
 }
 
+/// Replaces the content of `path` atomically: a temporary file in the same folder, with the
+/// original's permissions (and owner, when running as root), flushed, then renamed over it. An
+/// interruption leaves either the old file or the new one, never half of one.
+pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::Link { path: path.into() });
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gomme-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let io = |e| Error::io(path, e);
+    tmp.write_all(content).map_err(io)?;
+    tmp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = tmp.as_file().metadata().map_err(io)?;
+        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+            std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()))
+                .map_err(io)?;
+        }
+    }
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
 /// Removes one file or link; a read-only file is made writable first (Windows refuses
 /// otherwise).
 fn remove_file(p: &Path) -> io::Result<()> {

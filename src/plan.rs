@@ -10,6 +10,7 @@ use crate::report::{Mode, ProfileReport, Report, Status};
 use crate::sqlite::{DbClean, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What to clean, decided once from the command line or a config file.
 #[derive(Debug, Clone)]
@@ -44,6 +45,52 @@ pub enum Action {
     /// Delete rows from a database, one transaction; `rows` is what the dry run counted per
     /// step.
     Database { clean: DbClean, rows: Vec<u64> },
+    /// Remove entries from a JSON settings file, keeping every other setting; `counts` is
+    /// what the dry run counted.
+    EditJson {
+        path: PathBuf,
+        edit: Arc<dyn JsonEdit>,
+        counts: BTreeMap<Category, u64>,
+    },
+}
+
+/// An edit of a JSON settings file (Chromium's `Preferences`). `apply` changes the value in
+/// place and says how many entries each category lost; the dry run applies it to a copy.
+pub trait JsonEdit: std::fmt::Debug + Send + Sync {
+    fn apply(&self, json: &mut serde_json::Value) -> BTreeMap<Category, u64>;
+}
+
+/// The largest JSON settings file gomme edits.
+const MAX_JSON: u64 = 64 * 1024 * 1024;
+
+fn read_json(path: &Path) -> Result<serde_json::Value> {
+    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.file_type().is_symlink() || !meta.is_file() {
+        return Err(Error::Link { path: path.into() });
+    }
+    if meta.len() > MAX_JSON {
+        return Err(Error::Damaged {
+            path: path.into(),
+            what: "far too large".into(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+        path: path.into(),
+        what: format!("not valid JSON (line {})", e.line()),
+    })
+}
+
+/// Applies `edit` to the JSON file at `path`; writes it back (atomically) only when `write`
+/// and something changed.
+fn edit_json(path: &Path, edit: &dyn JsonEdit, write: bool) -> Result<BTreeMap<Category, u64>> {
+    let mut json = read_json(path)?;
+    let counts = edit.apply(&mut json);
+    if write && counts.values().any(|n| *n > 0) {
+        let bytes = serde_json::to_vec(&json).map_err(|e| Error::io(path, e.into()))?;
+        fsops::replace_file(path, &bytes)?;
+    }
+    Ok(counts)
 }
 
 impl Action {
@@ -64,6 +111,14 @@ impl Action {
                             bytes: 0,
                         };
                     }
+                }
+            }
+            Action::EditJson { counts, .. } => {
+                for (category, n) in counts {
+                    *into.entry(*category).or_default() += Counts {
+                        items: *n,
+                        bytes: 0,
+                    };
                 }
             }
         }
@@ -154,6 +209,14 @@ impl<'a> Planner<'a> {
         }
         let scratch = self.scratch.as_mut().expect("just made");
         crate::sqlite::query(scratch, db, sql)
+    }
+
+    /// Plans an edit of a JSON settings file, counted now on a copy in memory.
+    pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn JsonEdit>) {
+        match edit_json(&path, edit.as_ref(), false) {
+            Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
+            Err(e) => self.error(category, &e),
+        }
     }
 
     /// Plans a database clean; it is counted when planning ends.
@@ -322,6 +385,21 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
             } => match fsops::remove(path, base) {
                 Ok(done) => *counts.entry(*category).or_default() += done,
                 Err(e) => errors.push(format!("{category}: {e}")),
+            },
+            Action::EditJson {
+                path,
+                edit,
+                counts: planned,
+            } => match edit_json(path, edit.as_ref(), true) {
+                Ok(done) => {
+                    for (category, n) in done {
+                        *counts.entry(category).or_default() += Counts { items: n, bytes: 0 };
+                    }
+                }
+                Err(e) => {
+                    let category = planned.keys().next().map(|c| c.id()).unwrap_or("");
+                    errors.push(format!("{category}: {e}"));
+                }
             },
             Action::Database { clean, .. } => match clean.run(None) {
                 Ok(rows) => action.tally(Some(&rows), &mut counts),

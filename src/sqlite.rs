@@ -27,8 +27,17 @@ pub struct Step {
 pub struct Schema {
     /// Tables that must exist: without them this is not the database gomme knows.
     pub tables: &'static [&'static str],
-    /// Accepted `PRAGMA user_version` values (inclusive); `None` accepts any.
-    pub user_version: Option<(i64, i64)>,
+    /// The accepted schema versions, where the browser records one.
+    pub version: Option<Version>,
+}
+
+/// Where a browser records its schema version, and the range gomme has been checked against.
+#[derive(Debug, Clone, Copy)]
+pub enum Version {
+    /// `PRAGMA user_version` (Firefox).
+    UserVersion(i64, i64),
+    /// The `version` row of the `meta` table (Chromium).
+    MetaTable(i64, i64),
 }
 
 /// The statements to run on one database, in order, in one transaction.
@@ -230,10 +239,16 @@ fn check_schema(conn: &Connection, path: &Path, schema: &Schema) -> Result<()> {
             what: format!("unknown layout (no table {missing})"),
         });
     }
-    if let Some((low, high)) = schema.user_version {
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(sql)?;
+    if let Some(expected) = schema.version {
+        let (query, low, high) = match expected {
+            Version::UserVersion(low, high) => ("PRAGMA user_version", low, high),
+            Version::MetaTable(low, high) => (
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'version'",
+                low,
+                high,
+            ),
+        };
+        let version: i64 = conn.query_row(query, [], |r| r.get(0)).map_err(sql)?;
         if version < low || version > high {
             return Err(Error::Schema {
                 path: path.into(),

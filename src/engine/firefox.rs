@@ -2,10 +2,13 @@
 //! removed. History follows Firefox's own `History.clear()`: pages that a bookmark or keyword
 //! references stay, with their counters reset; everything else the visits explain goes.
 
-use super::{file_uri_path, remove_database_file, remove_downloaded_file, Engine};
-use crate::category::Category::{self, *};
+use super::{
+    database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
+    remove_downloaded_file, step, step_if, Engine,
+};
+use crate::category::Category::*;
 use crate::plan::Planner;
-use crate::sqlite::{quote, DbClean, Schema, Step};
+use crate::sqlite::{DbClean, Schema, Version};
 
 pub struct Firefox;
 
@@ -36,31 +39,6 @@ const LOGIN_FILES: &[&str] = &["logins.json", "logins-backup.json", "signons.sql
 /// 69 to 86); a newer Firefox that changes the layout is refused until checked.
 const PLACES_VERSIONS: (i64, i64) = (69, 89);
 
-fn step(category: Category, sql: impl Into<String>) -> Step {
-    Step {
-        category,
-        sql: sql.into(),
-        counted: true,
-        needs_table: None,
-    }
-}
-
-/// A step on a table that only some Firefox versions have.
-fn step_if(category: Category, table: &'static str, sql: impl Into<String>) -> Step {
-    Step {
-        needs_table: Some(table),
-        ..step(category, sql)
-    }
-}
-
-/// A step that tidies kept rows (counters, orphans) and is not counted as removed items.
-fn fixup(category: Category, sql: impl Into<String>) -> Step {
-    Step {
-        counted: false,
-        ..step(category, sql)
-    }
-}
-
 const DOWNLOAD_ATTRS: &str = "SELECT id FROM moz_anno_attributes WHERE name LIKE 'downloads/%'";
 
 impl Engine for Firefox {
@@ -89,17 +67,17 @@ impl Engine for Firefox {
             }
             database_if_present(
                 p,
-                "bounce-tracking-protection.sqlite",
+                dir.join("bounce-tracking-protection.sqlite"),
                 &["sites"],
                 None,
                 vec![step(History, "DELETE FROM sites")],
             );
         }
         if p.wants(Cookies) {
-            let keep = keep_filter(&p.opts.keep_cookies);
+            let keep = keep_cookies("host", &p.opts.keep_cookies);
             database_if_present(
                 p,
-                "cookies.sqlite",
+                dir.join("cookies.sqlite"),
                 &["moz_cookies"],
                 None,
                 vec![step(
@@ -118,7 +96,7 @@ impl Engine for Firefox {
         if p.wants(Forms) {
             database_if_present(
                 p,
-                "formhistory.sqlite",
+                dir.join("formhistory.sqlite"),
                 &["moz_formhistory"],
                 None,
                 vec![
@@ -233,7 +211,7 @@ fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
         path: p.profile.path.join("places.sqlite"),
         schema: Schema {
             tables: places_tables,
-            user_version: Some(PLACES_VERSIONS),
+            version: Some(Version::UserVersion(PLACES_VERSIONS.0, PLACES_VERSIONS.1)),
         },
         attach: Vec::new(),
         steps,
@@ -248,7 +226,7 @@ fn favicons(p: &Planner) -> DbClean {
         path: dir.join("favicons.sqlite"),
         schema: Schema {
             tables: &["moz_icons", "moz_pages_w_icons", "moz_icons_to_pages"],
-            user_version: None,
+            version: None,
         },
         attach: vec![("places".into(), dir.join("places.sqlite"))],
         steps: vec![
@@ -306,7 +284,7 @@ fn plan_site_data(p: &mut Planner) {
     p.remove(SiteData, &dir, "serviceworker.txt");
     database_if_present(
         p,
-        "webappsstore.sqlite",
+        dir.join("webappsstore.sqlite"),
         &["webappsstore2"],
         None,
         vec![step(
@@ -316,7 +294,7 @@ fn plan_site_data(p: &mut Planner) {
     );
     database_if_present(
         p,
-        "storage.sqlite",
+        dir.join("storage.sqlite"),
         &["origin", "cache"],
         None,
         vec![
@@ -331,7 +309,7 @@ fn plan_site_data(p: &mut Planner) {
     );
     database_if_present(
         p,
-        "permissions.sqlite",
+        dir.join("permissions.sqlite"),
         &["moz_perms"],
         None,
         vec![
@@ -350,7 +328,7 @@ fn plan_site_data(p: &mut Planner) {
     // Per-site preferences (zoom…) hang off groups; global ones have no group and stay.
     database_if_present(
         p,
-        "content-prefs.sqlite",
+        dir.join("content-prefs.sqlite"),
         &["prefs", "groups"],
         None,
         vec![
@@ -358,45 +336,4 @@ fn plan_site_data(p: &mut Planner) {
             step(SiteData, "DELETE FROM groups"),
         ],
     );
-}
-
-fn database_if_present(
-    p: &mut Planner,
-    name: &str,
-    tables: &'static [&'static str],
-    user_version: Option<(i64, i64)>,
-    steps: Vec<Step>,
-) {
-    let path = p.profile.path.join(name);
-    if path.is_file() {
-        p.database(DbClean {
-            path,
-            schema: Schema {
-                tables,
-                user_version,
-            },
-            attach: Vec::new(),
-            steps,
-        });
-    }
-}
-
-/// SQL that is true for a cookie of a kept domain or one of its subdomains.
-fn keep_filter(domains: &[String]) -> String {
-    if domains.is_empty() {
-        return "0".into();
-    }
-    domains
-        .iter()
-        .map(|d| {
-            let d = d.trim_start_matches('.');
-            format!(
-                "host = {} OR host = {} OR host LIKE {}",
-                quote(d),
-                quote(&format!(".{d}")),
-                quote(&format!("%.{d}"))
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" OR ")
 }

@@ -21,9 +21,9 @@ pub fn for_family(family: Family) -> &'static dyn Engine {
 }
 
 use crate::category::Category;
-use crate::sqlite::SIDECARS;
+use crate::sqlite::{quote, DbClean, Schema, Step, Version, SIDECARS};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Plans the removal of a database file together with its WAL, shared-memory and journal
 /// files: a leftover WAL would be replayed into a new database.
@@ -65,4 +65,68 @@ fn remove_downloaded_file(p: &mut Planner, recorded: &Path) -> bool {
 /// The local path a `file://` URI names, if it is one.
 fn file_uri_path(uri: &str) -> Option<std::path::PathBuf> {
     url::Url::parse(uri).ok()?.to_file_path().ok()
+}
+
+pub(super) fn step(category: Category, sql: impl Into<String>) -> Step {
+    Step {
+        category,
+        sql: sql.into(),
+        counted: true,
+        needs_table: None,
+    }
+}
+
+/// A step on a table that only some Firefox versions have.
+pub(super) fn step_if(category: Category, table: &'static str, sql: impl Into<String>) -> Step {
+    Step {
+        needs_table: Some(table),
+        ..step(category, sql)
+    }
+}
+
+/// A step that tidies kept rows (counters, orphans) and is not counted as removed items.
+pub(super) fn fixup(category: Category, sql: impl Into<String>) -> Step {
+    Step {
+        counted: false,
+        ..step(category, sql)
+    }
+}
+
+/// Plans a database clean if the database is there.
+pub(super) fn database_if_present(
+    p: &mut Planner,
+    path: PathBuf,
+    tables: &'static [&'static str],
+    version: Option<Version>,
+    steps: Vec<Step>,
+) {
+    if path.is_file() {
+        p.database(DbClean {
+            path,
+            schema: Schema { tables, version },
+            attach: Vec::new(),
+            steps,
+        });
+    }
+}
+
+/// SQL that is true for a cookie whose `column` (its host) is a kept domain or one of its
+/// subdomains. Domains were checked to be plain host names when options were parsed.
+pub(super) fn keep_cookies(column: &str, domains: &[String]) -> String {
+    if domains.is_empty() {
+        return "0".into();
+    }
+    domains
+        .iter()
+        .map(|d| {
+            let d = d.trim_start_matches('.');
+            format!(
+                "{column} = {} OR {column} = {} OR {column} LIKE {}",
+                quote(d),
+                quote(&format!(".{d}")),
+                quote(&format!("%.{d}"))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
