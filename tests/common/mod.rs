@@ -25,9 +25,13 @@ pub struct FixtureCopy {
 }
 
 impl FixtureCopy {
+    /// A copy whose download records name the files in the copy, as they would had the
+    /// browsers run in this home (the fixture was generated in a temporary home).
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(&fixture_home(), &dir.path().join("home"));
+        let home = dir.path().join("home");
+        copy_tree(&fixture_home(), &home);
+        relocate_downloads(&home);
         FixtureCopy { dir }
     }
 
@@ -132,4 +136,46 @@ pub fn counters(report: &serde_json::Value) -> BTreeMap<String, BTreeMap<String,
         map.insert(p["path"].as_str().unwrap().to_owned(), cats);
     }
     map
+}
+
+/// The home the fixture was generated in, read from a Chromium download record.
+fn generated_home() -> String {
+    let history = fixture_home().join(".config/chromium/Default/History");
+    let conn = rusqlite::Connection::open_with_flags(
+        format!("file:{}?immutable=1", history.display()),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+    )
+    .unwrap();
+    let target: String = conn
+        .query_row("SELECT target_path FROM downloads LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    target
+        .split_once("/Downloads/")
+        .expect("a download into Downloads")
+        .0
+        .to_owned()
+}
+
+/// Rewrites the download records of a fixture copy to name the copy's files.
+pub fn relocate_downloads(home: &Path) {
+    let old = generated_home();
+    let new = home.canonicalize().unwrap().to_string_lossy().into_owned();
+    for entry in walkdir::WalkDir::new(home) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy();
+        let sql = match name.as_ref() {
+            "places.sqlite" => {
+                "UPDATE moz_annos SET content = replace(content, 'file://' || ?1, 'file://' || ?2)"
+            }
+            "History" => {
+                "UPDATE downloads SET target_path = replace(target_path, ?1, ?2), \
+                          current_path = replace(current_path, ?1, ?2)"
+            }
+            _ => continue,
+        };
+        let conn = rusqlite::Connection::open(entry.path()).unwrap();
+        conn.execute(sql, [&old, &new]).unwrap();
+    }
 }

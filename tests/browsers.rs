@@ -1,0 +1,241 @@
+//! The real browsers start on a cleaned copy of the fixture home: no profile reset, no
+//! "corrupt" or "in use" files, no offer to restore the last session, and the bookmark and the
+//! settings are still there. Needs firefox-esr and chromium (scripts/install-test-deps). Ends
+//! only the processes it started.
+
+mod common;
+
+use common::{gomme, FixtureCopy};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Serves one small page on 127.0.0.1 until the test ends.
+fn serve_page() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(200) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "<!doctype html><title>gomme</title><p>after the clean</p>";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
+
+/// Waits for a child we started; past the deadline, ends it (by its PID) and fails.
+fn wait(mut child: Child, what: &str, limit: Duration) {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(
+                status.success() || status.code().is_some(),
+                "{what}: {status}"
+            );
+            return;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn manifest() -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap()
+}
+
+fn keeper(manifest: &serde_json::Value, profile: &str, category: &str) -> String {
+    manifest["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["profile"] == profile && m["category"] == category && m["keep"] == true)
+        .unwrap_or_else(|| panic!("no {category} keeper for {profile}"))["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn corrupt_files(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .filter(|p| p.contains(".corrupt") || p.contains("Old Firefox Data"))
+        .collect()
+}
+
+fn planted_profiles(manifest: &serde_json::Value, browser: &str) -> Vec<String> {
+    manifest["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["browser"] == browser && p["planted"] != false)
+        .map(|p| p["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let out = gomme()
+        .args(["clean", "--home", home.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = serve_page();
+    let manifest = manifest();
+    let profiles_ini = std::fs::read(home.join(".mozilla/firefox/profiles.ini")).unwrap();
+    for rel in planted_profiles(&manifest, "firefox") {
+        let profile = home.join(&rel);
+        let child = Command::new("firefox-esr")
+            .args(["--headless", "--no-remote", "--profile"])
+            .arg(&profile)
+            .arg("--screenshot")
+            .arg(copy.dir.path().join("shot.png"))
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .env("HOME", &home)
+            .env("MOZ_CRASHREPORTER_DISABLE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("firefox-esr is installed (scripts/install-test-deps)");
+        wait(child, "firefox-esr", Duration::from_secs(120));
+
+        assert_eq!(corrupt_files(&home), Vec::<String>::new(), "{rel}");
+        let bookmark = keeper(&manifest, &rel, "bookmarks");
+        let conn = rusqlite::Connection::open(profile.join("places.sqlite")).unwrap();
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM moz_bookmarks b JOIN moz_places h ON h.id = b.fk \
+                 WHERE b.title LIKE '%' || ?1 || '%' AND h.url LIKE '%' || ?1 || '%'",
+                [&bookmark],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{rel}: the bookmark is gone");
+        // Proof that Firefox really ran on this profile: it recorded the page it loaded.
+        let visited: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM moz_places WHERE url = ?1",
+                [format!("http://127.0.0.1:{port}/")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(visited, 1, "{rel}: Firefox did not load the page");
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let prefs = std::fs::read_to_string(profile.join("prefs.js")).unwrap();
+        assert!(
+            prefs.contains(&keeper(&manifest, &rel, "settings")),
+            "{rel}: settings lost"
+        );
+    }
+    // Firefox did not create a fresh profile in place of a damaged one.
+    assert_eq!(
+        std::fs::read(home.join(".mozilla/firefox/profiles.ini")).unwrap(),
+        profiles_ini
+    );
+}
+
+#[test]
+fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmarks() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let out = gomme()
+        .args(["clean", "--home", home.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let port = serve_page();
+    let manifest = manifest();
+    let user_data = home.join(".config/chromium");
+    for rel in planted_profiles(&manifest, "chromium") {
+        let profile = home.join(&rel);
+        let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
+        // No "restore pages?" offer: the profile reads as cleanly shut down.
+        let prefs: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(profile.join("Preferences")).unwrap()).unwrap();
+        assert_eq!(prefs["profile"]["exit_type"], "Normal", "{rel}");
+
+        let child = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--password-store=basic",
+            ])
+            .arg(format!("--user-data-dir={}", user_data.display()))
+            .arg(format!("--profile-directory={name}"))
+            .arg("--dump-dom")
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .env("HOME", &home)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium is installed (scripts/install-test-deps)");
+        wait(child, "chromium", Duration::from_secs(120));
+
+        // Proof that Chromium really ran on this profile: it recorded the page it loaded.
+        let conn = rusqlite::Connection::open(profile.join("History")).unwrap();
+        let visited: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM urls WHERE url = ?1",
+                [format!("http://127.0.0.1:{port}/")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(visited, 1, "{rel}: Chromium did not load the page");
+        let bookmarks = std::fs::read_to_string(profile.join("Bookmarks")).unwrap();
+        assert!(
+            bookmarks.contains(&keeper(&manifest, &rel, "bookmarks")),
+            "{rel}: bookmark lost"
+        );
+        // The home page is MAC-protected: a broken Preferences would have been reset.
+        let prefs = std::fs::read_to_string(profile.join("Preferences")).unwrap();
+        assert!(
+            prefs.contains(&keeper(&manifest, &rel, "settings")),
+            "{rel}: settings reset"
+        );
+        for db in ["History", "Cookies", "Web Data", "Login Data", "Favicons"] {
+            let path = profile.join(db);
+            if path.exists() {
+                let conn = rusqlite::Connection::open(&path).unwrap();
+                let ok: String = conn
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .unwrap();
+                assert_eq!(ok, "ok", "{rel}/{db}");
+            }
+        }
+    }
+}
