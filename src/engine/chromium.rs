@@ -83,6 +83,9 @@ impl Engine for Chromium {
 
         if downloads {
             plan_downloaded_files(p, &dir);
+            // A LevelDB of several features, among them the records of downloads in
+            // progress: removed whole, never byte-edited.
+            p.remove(Downloads, &dir, "shared_proto_db");
         }
         if (history || downloads) && dir.join("History").is_file() {
             p.database(history_db(&dir, history, downloads));
@@ -100,6 +103,12 @@ impl Engine for Chromium {
                 for name in HISTORY_DATABASES {
                     clear_database(p, History, base.join(name), &[]);
                 }
+            }
+            // URL-keyed metrics of every profile, kept once per user-data dir: cleaned with
+            // the dir's first profile, so it is counted once.
+            if owns_user_data(p) {
+                let ukm = p.profile.lock_dir.join("segmentation_platform/ukm_db");
+                clear_database(p, History, ukm, &[]);
             }
         }
         if history || sessions {
@@ -302,6 +311,24 @@ fn favicons(dir: &Path) -> DbClean {
             ),
         ],
     }
+}
+
+/// Whether this profile is the first (by folder name) of its user-data dir, the one that
+/// cleans what the dir keeps for all its profiles.
+fn owns_user_data(p: &Planner) -> bool {
+    let user_data = &p.profile.lock_dir;
+    if user_data == &p.profile.path {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(user_data) else {
+        return false;
+    };
+    let first = entries
+        .flatten()
+        .filter(|e| e.path().join("Preferences").is_file())
+        .map(|e| e.file_name())
+        .min();
+    first.as_deref() == p.profile.path.file_name()
 }
 
 /// Empties every table of a database but `meta` and those in `keep`, if the database is there.

@@ -1,0 +1,220 @@
+//! Issues 5 and 6: on the real-browser fixture, a clean leaves no marker of any category, live
+//! or leftover, in any profile; keepers stay; the dry run counts what the clean removes; a
+//! second clean finds nothing.
+
+mod common;
+mod support;
+
+use common::{counters, gomme, gomme_json, snapshot, FixtureCopy};
+use support::manifest::Manifest;
+use support::scanner::{scan, ScanReport};
+
+fn manifest() -> Manifest {
+    Manifest::load(&common::manifest_path()).unwrap()
+}
+
+fn scan_copy(copy: &FixtureCopy, kept_domains: &[&str]) -> ScanReport {
+    let mut report = scan(&copy.home(), &manifest().markers);
+    report.set_kept_domains(kept_domains);
+    report
+}
+
+fn clean(copy: &FixtureCopy, extra: &[&str]) -> serde_json::Value {
+    let home = copy.home();
+    let mut args = vec!["clean", "--home", home.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (report, code) = gomme_json(&args);
+    assert_eq!(code, 0, "{report}");
+    report
+}
+
+#[test]
+fn a_clean_leaves_no_marker_live_or_leftover_and_keeps_bookmarks_and_settings() {
+    let copy = FixtureCopy::new();
+    let before = scan_copy(&copy, &[]);
+    assert!(
+        !before.traces(None).is_empty(),
+        "the scanner found nothing before the clean"
+    );
+
+    clean(&copy, &[]);
+    let after = scan_copy(&copy, &[]);
+    let traces: Vec<String> = after
+        .traces(None)
+        .iter()
+        .map(|m| format!("{} {} {} {}", m.browser, m.category, m.token, m.profile))
+        .collect();
+    assert!(
+        traces.is_empty(),
+        "traces left:\n{}\n{}",
+        traces.join("\n"),
+        after.details()
+    );
+    let missing: Vec<&str> = after
+        .missing_keepers()
+        .iter()
+        .map(|m| m.token.as_str())
+        .collect();
+    assert!(missing.is_empty(), "keepers lost: {missing:?}\n{after}");
+}
+
+#[test]
+fn every_database_passes_integrity_check_after_a_clean() {
+    let copy = FixtureCopy::new();
+    clean(&copy, &[]);
+    let databases: Vec<std::path::PathBuf> = walkdir::WalkDir::new(copy.home())
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| {
+            let mut head = [0u8; 16];
+            std::fs::File::open(p)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .is_ok()
+                && &head == b"SQLite format 3\0"
+        })
+        .collect();
+    assert!(
+        databases.len() > 20,
+        "only {} databases found",
+        databases.len()
+    );
+    for db in &databases {
+        let name = db.to_string_lossy().into_owned();
+        // What gomme changed has nothing pending in a WAL or journal.
+        for suffix in ["-wal", "-journal"] {
+            let side = format!("{name}{suffix}");
+            if let Ok(meta) = std::fs::metadata(&side) {
+                assert!(
+                    meta.len() == 0 || !is_cleaned_db(&name),
+                    "{side} holds {} bytes after the clean",
+                    meta.len()
+                );
+            }
+        }
+    }
+    for db in &databases {
+        // Opened as the browser would, WAL and journal included, on this throwaway copy.
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok", "{}", db.display());
+    }
+}
+
+/// Databases gomme changes (their WAL or journal must be empty or gone afterwards).
+fn is_cleaned_db(path: &str) -> bool {
+    [
+        "places.sqlite",
+        "favicons.sqlite",
+        "cookies.sqlite",
+        "formhistory.sqlite",
+        "permissions.sqlite",
+        "webappsstore.sqlite",
+        "/History",
+        "/Cookies",
+        "/Login Data",
+        "/Web Data",
+        "/Favicons",
+    ]
+    .iter()
+    .any(|n| path.ends_with(n))
+}
+
+#[test]
+fn keep_cookies_keeps_exactly_that_domain() {
+    let copy = FixtureCopy::new();
+    clean(
+        &copy,
+        &[
+            "--only",
+            "cookies",
+            "--keep-cookies",
+            "bibliotheque.localhost",
+        ],
+    );
+    let after = scan_copy(&copy, &["bibliotheque.localhost"]);
+    let m = manifest();
+    let mut kept = 0;
+    for marker in m.markers.iter().filter(|m| m.category == "cookies") {
+        if marker.keep_if_kept_domain.is_some() {
+            assert!(
+                after.live(&marker.token),
+                "kept-domain cookie lost: {}",
+                marker.token
+            );
+            kept += 1;
+        } else {
+            assert!(
+                !after.found(&marker.token),
+                "cookie left: {}\n{}",
+                marker.token,
+                after.details()
+            );
+        }
+    }
+    assert_eq!(kept, 4, "the fixture has a kept-domain cookie per profile");
+    // --only cookies: the other categories are untouched.
+    let history = m.markers.iter().find(|m| m.category == "history").unwrap();
+    assert!(after.live(&history.token));
+}
+
+#[test]
+fn dry_run_counts_exactly_what_the_clean_removes_per_category() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let before = snapshot(&home);
+    let (plan, code) = gomme_json(&["clean", "-n", "--home", home.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        snapshot(&home),
+        before,
+        "the dry run changed the fixture home"
+    );
+    let done = clean(&copy, &[]);
+    assert_eq!(counters(&done), counters(&plan));
+    let planned = counters(&plan);
+    let raw: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap();
+    let unused: Vec<&str> = raw["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["planted"] == false)
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    for (profile, cats) in &planned {
+        if unused.iter().any(|u| profile.ends_with(u)) {
+            continue; // created by Firefox's first start, never used
+        }
+        for cat in [
+            "history",
+            "cookies",
+            "logins",
+            "downloads",
+            "forms",
+            "sessions",
+            "cache",
+            "site-data",
+        ] {
+            assert!(cats[cat].0 > 0, "{profile}: nothing planned for {cat}");
+        }
+    }
+}
+
+#[test]
+fn a_second_clean_finds_nothing_and_audit_exits_0() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    clean(&copy, &[]);
+    let (again, code) = gomme_json(&["clean", "-n", "--home", home.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(again["totals"]["items"], 0, "{again}");
+    let out = gomme()
+        .args(["audit", "--home", home.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
