@@ -10,7 +10,7 @@ use support::manifest::Manifest;
 use support::scanner::{scan, ScanReport};
 
 fn manifest() -> Manifest {
-    Manifest::load(&common::manifest_path()).unwrap()
+    Manifest::load(common::manifest_path()).unwrap()
 }
 
 fn scan_copy(copy: &FixtureCopy, kept_domains: &[&str]) -> ScanReport {
