@@ -37,4 +37,21 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same error, naming `path` (a database rather than its scratch copy).
+    pub fn at(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Sqlite { source, .. } => Error::Sqlite {
+                path: path.into(),
+                source,
+            },
+            Error::Schema { what, .. } => Error::Schema {
+                path: path.into(),
+                what,
+            },
+            other => other,
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;

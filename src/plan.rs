@@ -246,11 +246,7 @@ impl<'a> Planner<'a> {
                 match clean.run(scratch.as_mut()) {
                     Ok(counted) => *rows = counted,
                     Err(e) => {
-                        let category = clean.steps.first().map(|s| s.category);
-                        self.errors.push(match category {
-                            Some(c) => format!("{c}: {e}"),
-                            None => e.to_string(),
-                        });
+                        self.errors.push(format!("{}: {e}", clean.categories()));
                         continue;
                     }
                 }
@@ -403,10 +399,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
             },
             Action::Database { clean, .. } => match clean.run(None) {
                 Ok(rows) => action.tally(Some(&rows), &mut counts),
-                Err(e) => {
-                    let category = clean.steps.first().map(|s| s.category.id()).unwrap_or("");
-                    errors.push(format!("{category}: {e}"));
-                }
+                Err(e) => errors.push(format!("{}: {e}", clean.categories())),
             },
         }
     }

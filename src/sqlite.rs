@@ -96,12 +96,14 @@ impl DbClean {
     pub fn run(&self, scratch: Option<&mut Scratch>) -> Result<Vec<u64>> {
         match scratch {
             Some(scratch) => {
-                let path = scratch.copy_of(&self.path)?;
+                let copy = scratch.copy_of(&self.path)?;
                 let mut attach = Vec::new();
                 for (name, other) in &self.attach {
                     attach.push((name.clone(), scratch.copy_of(other)?));
                 }
-                run(&open(&path)?, &path, &attach, self, false)
+                // Errors name the real database, not its scratch copy.
+                let conn = open(&copy).map_err(|e| e.at(&self.path))?;
+                run(&conn, &self.path, &attach, self, false)
             }
             None => {
                 refuse_link(&self.path)?;
@@ -109,12 +111,23 @@ impl DbClean {
             }
         }
     }
+
+    /// The categories this clean serves, for messages: `history, downloads`.
+    pub fn categories(&self) -> String {
+        let mut cats: Vec<&str> = Vec::new();
+        for step in &self.steps {
+            if !cats.contains(&step.category.id()) {
+                cats.push(step.category.id());
+            }
+        }
+        cats.join(", ")
+    }
 }
 
 /// The first column of each row of `sql`, as text, read from the scratch copy of `db`.
 pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>> {
     let copy = scratch.copy_of(db)?;
-    let conn = open(&copy)?;
+    let conn = open(&copy).map_err(|e| e.at(db))?;
     let err = |e| Error::Sqlite {
         path: db.into(),
         source: e,

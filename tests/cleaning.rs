@@ -218,3 +218,62 @@ fn a_second_clean_finds_nothing_and_audit_exits_0() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn an_unknown_schema_is_skipped_with_exit_4_and_the_rest_is_cleaned() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let m = manifest();
+    let target = m
+        .markers
+        .iter()
+        .find(|m| m.browser == "firefox" && m.category == "history")
+        .unwrap()
+        .profile
+        .clone();
+    let places = home.join(&target).join("places.sqlite");
+    rusqlite::Connection::open(&places)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let before = snapshot(&home.join(&target));
+
+    let out = gomme()
+        .args(["clean", "--home", home.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("places.sqlite") && stderr.contains("schema version 999"),
+        "{stderr}"
+    );
+    let after = snapshot(&home.join(&target));
+    for name in ["places.sqlite", "places.sqlite-wal"] {
+        assert_eq!(
+            after.get(std::path::Path::new(name)),
+            before.get(std::path::Path::new(name)),
+            "{name} was changed"
+        );
+    }
+    // That profile's other categories, and every other profile, are clean: what is left is
+    // only in the database that was refused (and the favicons cleaned against it).
+    let report = scan_copy(&copy, &[]);
+    let traces = report.traces(None);
+    assert!(
+        !traces.is_empty(),
+        "the refused database still holds history"
+    );
+    for marker in traces {
+        for finding in report.findings_for(&marker.token) {
+            let file = finding.file.to_string_lossy();
+            assert!(
+                file.starts_with(&target)
+                    && (file.contains("places.sqlite") || file.contains("favicons.sqlite")),
+                "left outside the refused database: {} {} in {file}",
+                marker.category,
+                marker.token
+            );
+        }
+    }
+}

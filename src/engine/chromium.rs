@@ -157,29 +157,29 @@ impl Engine for Chromium {
                     ],
                 );
             }
-            // Sign-in tokens of the accounts the person logged into the browser with.
-            database_if_present(
-                p,
-                dir.join("Web Data"),
-                &["meta"],
-                None,
-                vec![step_if(
-                    Logins,
-                    "token_service",
-                    "DELETE FROM token_service",
-                )],
-            );
         }
+        // `Web Data`, one transaction for both categories: everything autofill remembers
+        // (forms; search engines in `keywords` stay) and the sign-in tokens of the accounts
+        // the person logged into the browser with (logins).
+        let logins = p.opts.categories.contains(&Logins);
+        let mut web_data = Vec::new();
         if p.wants(Forms) {
-            // Everything autofill remembers; search engines (`keywords`) stay.
-            clear_database(
+            web_data = clear_steps(
                 p,
                 Forms,
-                dir.join("Web Data"),
+                &dir.join("Web Data"),
                 &["keywords", "token_service"],
             );
             clear_database(p, Forms, dir.join("Account Web Data"), &[]);
         }
+        if logins {
+            web_data.push(step_if(
+                Logins,
+                "token_service",
+                "DELETE FROM token_service",
+            ));
+        }
+        database_if_present(p, dir.join("Web Data"), &["meta"], None, web_data);
         if sessions {
             for name in SESSION_FILES {
                 p.remove(Sessions, &dir, name);
@@ -333,17 +333,26 @@ fn owns_user_data(p: &Planner) -> bool {
 
 /// Empties every table of a database but `meta` and those in `keep`, if the database is there.
 fn clear_database(p: &mut Planner, category: Category, path: PathBuf, keep: &[&str]) {
+    let steps = clear_steps(p, category, &path, keep);
+    database_if_present(p, path, &[], None, steps);
+}
+
+/// Steps that empty every table of a database but `meta` and those in `keep`.
+fn clear_steps(p: &mut Planner, category: Category, path: &Path, keep: &[&str]) -> Vec<Step> {
     if !path.is_file() {
-        return;
+        return Vec::new();
     }
     let tables = match p.query(
-        &path,
+        path,
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     ) {
         Ok(tables) => tables,
-        Err(e) => return p.error(category, &e),
+        Err(e) => {
+            p.error(category, &e);
+            return Vec::new();
+        }
     };
-    let steps: Vec<Step> = tables
+    tables
         .iter()
         .filter(|t| t.as_str() != "meta" && !keep.contains(&t.as_str()))
         .map(|t| {
@@ -352,10 +361,7 @@ fn clear_database(p: &mut Planner, category: Category, path: PathBuf, keep: &[&s
                 format!("DELETE FROM \"{}\"", t.replace('"', "\"\"")),
             )
         })
-        .collect();
-    if !steps.is_empty() {
-        database_if_present(p, path, &[], None, steps);
-    }
+        .collect()
 }
 
 /// The files the download records point to.

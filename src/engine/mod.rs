@@ -100,7 +100,7 @@ pub(super) fn database_if_present(
     version: Option<Version>,
     steps: Vec<Step>,
 ) {
-    if path.is_file() {
+    if path.is_file() && !steps.is_empty() {
         p.database(DbClean {
             path,
             schema: Schema { tables, version },
