@@ -55,6 +55,22 @@ pub enum Command {
         #[command(flatten)]
         what: What,
     },
+    /// Print shell completions or the man page (for packagers)
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Generate {
+    /// Completions for a shell, on stdout
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff), on stdout
+    Man,
 }
 
 /// Which homes and browsers to look at.

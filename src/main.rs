@@ -110,6 +110,10 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             print_report(&report, what.json, lang, &mut out)?;
             Ok(outcome(&report, false))
         }
+        Command::Generate { what } => {
+            generate(what, &mut out)?;
+            Ok(ExitCode::Done)
+        }
         Command::Audit { what } => {
             let (plan, _) = make_plan(&what, lang)?;
             let report = plan.report();
@@ -121,6 +125,23 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(code)
         }
     }
+}
+
+/// Completions and the man page come from the same clap definition as the parser.
+fn generate(what: cli::Generate, out: &mut impl Write) -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    match what {
+        cli::Generate::Completions { shell } => {
+            clap_complete::generate(shell, &mut cmd, "gomme", out);
+        }
+        cli::Generate::Man => {
+            clap_mangen::Man::new(cmd)
+                .render(out)
+                .context("cannot write the man page")?;
+        }
+    }
+    Ok(())
 }
 
 fn find(select: &cli::Select, lang: Lang) -> anyhow::Result<Discovery> {
