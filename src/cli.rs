@@ -1,6 +1,7 @@
 //! The command line. Parsed once into the library's `Options`; the library never sees clap.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gomme::config::Config;
 use gomme::exit_code;
 use gomme::{Browser, Category};
 use std::collections::BTreeSet;
@@ -9,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "gomme",
-    version,
+    version = env!("GOMME_VERSION"),
     about = "Wipe what one person left in the web browsers of a shared computer",
     long_about = "Wipe what one person left in the web browsers of a shared computer: history, \
                   cookies, saved logins, downloads, form data, open sessions, cache and site \
@@ -27,6 +28,10 @@ pub struct Cli {
     /// More log on stderr (-v info, -vv debug, -vvv trace); GOMME_LOG overrides
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+
+    /// Configuration file (default: the system-wide one, if present; `none` for none)
+    #[arg(long, global = true, value_name = "FILE", env = "GOMME_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +124,14 @@ pub struct What {
     #[arg(long)]
     pub ignore_locks: bool,
 
+    /// Wait up to this many seconds for a closing browser to let go of its profile
+    #[arg(long, value_name = "SECONDS", env = "GOMME_WAIT")]
+    pub wait: Option<u64>,
+
+    /// Append one JSON line per profile to this audit log
+    #[arg(long, value_name = "FILE", env = "GOMME_LOG_FILE")]
+    pub log_file: Option<PathBuf>,
+
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
@@ -178,16 +191,53 @@ impl Select {
 }
 
 impl What {
-    pub fn categories(&self) -> BTreeSet<Category> {
-        let base: BTreeSet<Category> = if self.only.is_empty() {
-            Category::ALL.into_iter().collect()
-        } else {
+    /// `--only`, else the config file's list, else all; less `--skip`.
+    pub fn categories(&self, config: &Config) -> BTreeSet<Category> {
+        let base: BTreeSet<Category> = if !self.only.is_empty() {
             self.only.iter().copied().collect()
+        } else if let Some(list) = &config.categories {
+            list.iter().copied().collect()
+        } else {
+            Category::ALL.into_iter().collect()
         };
         base.into_iter()
             .filter(|c| !self.skip.contains(c))
             .collect()
     }
+}
+
+impl Select {
+    /// `--browser`, else the config file's list (same names), else all.
+    pub fn browsers_with(&self, config: &Config) -> Result<BTreeSet<Browser>, String> {
+        if !self.browsers.is_empty() {
+            return Ok(self.browsers());
+        }
+        let Some(names) = &config.browsers else {
+            return Ok(self.browsers());
+        };
+        let mut args = Vec::new();
+        for name in names {
+            args.push(
+                BrowserArg::from_str(name, true)
+                    .map_err(|_| format!("unknown browser {name:?} in the configuration file"))?,
+            );
+        }
+        Ok(Select {
+            homes: Vec::new(),
+            browsers: args,
+        }
+        .browsers())
+    }
+}
+
+/// A cookie domain to keep must be a plain host name.
+pub fn valid_domain(domain: &str) -> bool {
+    let d = domain.trim_start_matches('.');
+    !d.is_empty()
+        && d.len() <= 253
+        && d.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !d.contains("..")
 }
 
 #[cfg(test)]
@@ -226,7 +276,10 @@ mod tests {
         let browsers = what.select.browsers();
         assert!(browsers.contains(&Browser::Librewolf) && browsers.contains(&Browser::Chrome));
         assert!(!browsers.contains(&Browser::Chromium));
-        assert_eq!(what.categories(), [Category::Cookies].into_iter().collect());
+        assert_eq!(
+            what.categories(&Config::default()),
+            [Category::Cookies].into_iter().collect()
+        );
     }
 
     #[test]

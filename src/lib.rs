@@ -7,8 +7,10 @@
 //! [`plan::Plan::report`] is the dry run and [`plan::Plan::execute`] carries out the very same
 //! plan.
 
+pub mod audit_log;
 pub mod browser;
 pub mod category;
+pub mod config;
 pub mod discover;
 mod engine;
 pub mod error;
@@ -25,3 +27,8 @@ pub mod sqlite;
 pub use browser::{Browser, Family, Variant};
 pub use category::Category;
 pub use exit_code::ExitCode;
+
+/// This computer's name, as the audit log records it.
+pub fn hostname() -> Option<String> {
+    platform::hostname()
+}

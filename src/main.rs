@@ -7,6 +7,7 @@ use anyhow::Context;
 use clap::error::ErrorKind;
 use clap::Parser;
 use cli::{Cli, Command, LangArg, What};
+use gomme::config::Config;
 use gomme::discover::{self, Discovery};
 use gomme::i18n::Lang;
 use gomme::plan::{self, Options};
@@ -27,7 +28,18 @@ fn main() -> std::process::ExitCode {
         None => Lang::from_env(),
     };
     init_logging(cli.verbose);
-    let code = match run(cli.command, lang) {
+    let config = match load_config(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("gomme: {e:#}");
+            return exit(ExitCode::Fatal);
+        }
+    };
+    let lang = match (cli.lang, config.lang.as_deref()) {
+        (None, Some(l)) => Lang::from_locale(l),
+        _ => lang,
+    };
+    let code = match run(cli.command, &config, lang) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("gomme: {e:#}");
@@ -82,11 +94,27 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
-fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
+/// `--config FILE`, else the system-wide file if it exists; `none` reads no file.
+fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
+    match path {
+        Some(p) if p.as_os_str() == "none" => Ok(Config::default()),
+        Some(p) => Ok(Config::load(p)?),
+        None => {
+            let default = Config::default_path();
+            if default.is_file() {
+                Ok(Config::load(&default)?)
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     match command {
         Command::Profiles { select, json } => {
-            let found = find(&select, lang)?;
+            let found = find(&select, config, lang)?;
             let list = ProfileList {
                 schema: gomme::report::SCHEMA,
                 profiles: &found.profiles,
@@ -101,12 +129,13 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::Done)
         }
         Command::Clean { dry_run, what } => {
-            let (plan, opts) = make_plan(&what, lang)?;
+            let (plan, opts) = make_plan(&what, config, lang)?;
             let report = if dry_run {
                 plan.report()
             } else {
                 plan.execute(&opts)
             };
+            log_run(&what, config, &report)?;
             print_report(&report, what.json, lang, &mut out)?;
             Ok(outcome(&report, false))
         }
@@ -115,8 +144,9 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::Done)
         }
         Command::Audit { what } => {
-            let (plan, _) = make_plan(&what, lang)?;
+            let (plan, _) = make_plan(&what, config, lang)?;
             let report = plan.report();
+            log_run(&what, config, &report)?;
             print_report(&report, what.json, lang, &mut out)?;
             let code = outcome(&report, true);
             if !what.json {
@@ -144,13 +174,23 @@ fn generate(what: cli::Generate, out: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn find(select: &cli::Select, lang: Lang) -> anyhow::Result<Discovery> {
+/// Appends the run to the audit log, if one is configured.
+fn log_run(what: &What, config: &Config, report: &Report) -> anyhow::Result<()> {
+    if let Some(path) = what.log_file.as_ref().or(config.log.file.as_ref()) {
+        gomme::audit_log::append(path, report)
+            .with_context(|| format!("cannot write the audit log {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn find(select: &cli::Select, config: &Config, lang: Lang) -> anyhow::Result<Discovery> {
     let homes: Vec<PathBuf> = if select.homes.is_empty() {
         vec![dirs::home_dir().context("cannot find your home folder; name it with --home DIR")?]
     } else {
         select.homes.clone()
     };
-    let found = discover::discover(&homes, &select.browsers());
+    let browsers = select.browsers_with(config).map_err(anyhow::Error::msg)?;
+    let found = discover::discover(&homes, &browsers);
     for w in &found.warnings {
         eprintln!(
             "gomme: {}: {} {}",
@@ -162,12 +202,22 @@ fn find(select: &cli::Select, lang: Lang) -> anyhow::Result<Discovery> {
     Ok(found)
 }
 
-fn make_plan(what: &What, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
-    let found = find(&what.select, lang)?;
+fn make_plan(what: &What, config: &Config, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
+    let keep_cookies = if what.keep_cookies.is_empty() {
+        config.keep_cookies.clone().unwrap_or_default()
+    } else {
+        what.keep_cookies.clone()
+    };
+    if let Some(bad) = keep_cookies.iter().find(|d| !cli::valid_domain(d)) {
+        anyhow::bail!("{bad:?} is not a domain name to keep cookies for (lowercase host names only, e.g. bibliotheque.example.fr)");
+    }
+    let found = find(&what.select, config, lang)?;
     let opts = Options {
-        categories: what.categories(),
-        keep_cookies: what.keep_cookies.clone(),
+        categories: what.categories(config),
+        keep_cookies,
         ignore_locks: what.ignore_locks,
+        wait: std::time::Duration::from_secs(what.wait.or(config.wait).unwrap_or(0)),
+        empty_downloads_folder: config.downloads.empty_folder,
     };
     Ok((plan::plan(&found, &opts), opts))
 }

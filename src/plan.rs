@@ -11,6 +11,7 @@ use crate::sqlite::{DbClean, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// What to clean, decided once from the command line or a config file.
 #[derive(Debug, Clone)]
@@ -20,6 +21,10 @@ pub struct Options {
     pub keep_cookies: Vec<String>,
     /// Clean even a profile whose browser seems to be running. Dangerous; for stuck locks.
     pub ignore_locks: bool,
+    /// How long to wait, in all, for closing browsers to let go of their profiles.
+    pub wait: Duration,
+    /// Empty each home's whole Downloads folder (kiosk accounts), not only recorded files.
+    pub empty_downloads_folder: bool,
 }
 
 impl Default for Options {
@@ -28,6 +33,8 @@ impl Default for Options {
             categories: Category::ALL.into_iter().collect(),
             keep_cookies: Vec::new(),
             ignore_locks: false,
+            wait: Duration::ZERO,
+            empty_downloads_folder: false,
         }
     }
 }
@@ -179,7 +186,10 @@ impl<'a> Planner<'a> {
             Err(Error::Link { path }) => {
                 tracing::warn!(path = %path.display(), "is a link; not followed");
             }
-            Err(e) => self.error(category, &e),
+            Err(e) => {
+                let message = describe(category, &self.profile.path, base, &e);
+                self.errors.push(format!("{category}: {message}"));
+            }
         }
     }
 
@@ -263,6 +273,19 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// An error message fit for reports and logs. Files of the browser's own folders are named;
+/// a person's downloaded files are not (their names are personal data).
+fn describe(category: Category, profile_dir: &Path, base: &Path, e: &Error) -> String {
+    if category == Category::Downloads && !base.starts_with(profile_dir) {
+        let why = match e {
+            Error::Io { source, .. } => source.to_string(),
+            _ => "not removed".into(),
+        };
+        return format!("a downloaded file could not be removed ({why})");
+    }
+    e.to_string()
+}
+
 #[derive(Debug, Clone)]
 pub struct ProfilePlan {
     pub profile: Profile,
@@ -296,18 +319,86 @@ pub struct Plan {
 
 /// Plans the clean of every discovered profile. Nothing in the homes is changed.
 pub fn plan(discovery: &Discovery, opts: &Options) -> Plan {
-    let profiles = discovery
+    let deadline = Instant::now() + opts.wait;
+    let mut profiles: Vec<ProfilePlan> = discovery
         .profiles
         .iter()
-        .map(|profile| plan_profile(profile, opts))
+        .map(|profile| plan_profile(profile, opts, deadline))
         .collect();
+    if opts.empty_downloads_folder && opts.categories.contains(&Category::Downloads) {
+        plan_downloads_folders(&mut profiles, opts);
+    }
     Plan { profiles }
 }
 
-fn plan_profile(profile: &Profile, opts: &Options) -> ProfilePlan {
+/// The lock state once the browser had its chance to close: polled until `deadline`.
+fn settled_lock(profile: &Profile, deadline: Instant) -> crate::lock::LockState {
+    let mut state = profile.lock.clone();
+    while state.blocks_cleaning() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        state = crate::lock::state(profile.browser.family(), &profile.lock_dir);
+    }
+    state
+}
+
+/// The Downloads folder of a home: `XDG_DOWNLOAD_DIR` from `user-dirs.dirs` where set (it is
+/// `Téléchargements` on a French desktop), else `Downloads`.
+pub fn downloads_folder(home: &Path) -> PathBuf {
+    let dirs = home.join(".config/user-dirs.dirs");
+    if let Ok(text) = std::fs::read_to_string(dirs) {
+        for line in text.lines() {
+            if let Some(value) = line.trim().strip_prefix("XDG_DOWNLOAD_DIR=") {
+                let value = value.trim().trim_matches('"');
+                if let Some(rel) = value.strip_prefix("$HOME/") {
+                    if crate::discover::is_plain_relative(Path::new(rel)) {
+                        return home.join(rel);
+                    }
+                }
+            }
+        }
+    }
+    home.join("Downloads")
+}
+
+/// Kiosk accounts: each home's whole Downloads folder goes with the first profile of that
+/// home that is cleaned (none if every profile is skipped: a browser may be writing there).
+fn plan_downloads_folders(profiles: &mut [ProfilePlan], opts: &Options) {
+    let mut done: Vec<PathBuf> = Vec::new();
+    for plan in profiles.iter_mut().filter(|p| !p.skipped) {
+        let home = plan.profile.home.clone();
+        if done.contains(&home) {
+            continue;
+        }
+        done.push(home.clone());
+        let Ok(real) = std::fs::canonicalize(downloads_folder(&home)) else {
+            continue;
+        };
+        if !real.starts_with(&home) || real == home {
+            continue; // a link out of the home: not followed
+        }
+        // Recorded files inside the folder were planned by the engines already.
+        let planned: Vec<PathBuf> = plan
+            .actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Remove { path, .. } => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut planner = Planner::new(&plan.profile, opts);
+        planner.remove_entries(Category::Downloads, &real, |name| {
+            !planned.contains(&real.join(name))
+        });
+        plan.actions.append(&mut planner.actions);
+        plan.errors.append(&mut planner.errors);
+    }
+}
+
+fn plan_profile(profile: &Profile, opts: &Options, deadline: Instant) -> ProfilePlan {
     let _span = tracing::info_span!("plan", browser = %profile.browser, profile = %profile.profile)
         .entered();
-    let skipped = profile.lock.blocks_cleaning() && !opts.ignore_locks;
+    let lock = settled_lock(profile, deadline);
+    let skipped = lock.blocks_cleaning() && !opts.ignore_locks;
     let mut planner = Planner::new(profile, opts);
     if !skipped {
         engine::for_family(profile.browser.family()).plan(&mut planner);
@@ -380,7 +471,10 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                 ..
             } => match fsops::remove(path, base) {
                 Ok(done) => *counts.entry(*category).or_default() += done,
-                Err(e) => errors.push(format!("{category}: {e}")),
+                Err(e) => errors.push(format!(
+                    "{category}: {}",
+                    describe(*category, &profile.path, base, &e)
+                )),
             },
             Action::EditJson {
                 path,
@@ -412,4 +506,32 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         Status::Error
     };
     ProfileReport::new(profile, status, counts, &errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_name_a_downloaded_file() {
+        let profile = Path::new("/home/u/.mozilla/firefox/p");
+        let file = Path::new("/home/u/Downloads/attestation-caf-dupont.pdf");
+        let e = Error::io(
+            file,
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        let message = describe(Category::Downloads, profile, Path::new("/home/u"), &e);
+        assert!(
+            !message.contains("dupont") && !message.contains("Downloads"),
+            "{message}"
+        );
+        assert!(message.contains("downloaded file could not be removed"));
+        // The browser's own files are named: they say nothing about the person.
+        let db = profile.join("places.sqlite");
+        let e = Error::io(
+            &db,
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(describe(Category::History, profile, profile, &e).contains("places.sqlite"));
+    }
 }

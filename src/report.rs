@@ -41,6 +41,9 @@ pub struct ProfileReport {
     pub categories: BTreeMap<Category, Counts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The account whose home holds the profile (the home folder's name), for the audit log.
+    #[serde(skip)]
+    pub account: String,
 }
 
 impl ProfileReport {
@@ -58,6 +61,11 @@ impl ProfileReport {
             status,
             categories,
             error: (!errors.is_empty()).then(|| errors.join("; ")),
+            account: profile
+                .home
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
         }
     }
 

@@ -193,7 +193,7 @@ fn contained_dir(home: &Path, dir: &Path, warnings: &mut Vec<Warning>) -> Option
 }
 
 /// Whether `rel` is a plain relative path that cannot climb out of its base.
-fn is_plain_relative(rel: &Path) -> bool {
+pub(crate) fn is_plain_relative(rel: &Path) -> bool {
     rel.components().all(|c| matches!(c, Component::Normal(_))) && rel.components().next().is_some()
 }
 

@@ -101,11 +101,14 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, FileState> {
 pub fn gomme() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("gomme").unwrap();
     cmd.env("LANG", "C.UTF-8")
+        .env("GOMME_CONFIG", "none")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("GOMME_LANG")
         .env_remove("GOMME_LOG")
-        .env_remove("GOMME_KEEP_COOKIES");
+        .env_remove("GOMME_KEEP_COOKIES")
+        .env_remove("GOMME_WAIT")
+        .env_remove("GOMME_LOG_FILE");
     cmd
 }
 

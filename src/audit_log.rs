@@ -1,0 +1,60 @@
+//! The audit log of unattended runs: one JSON line per profile per run, appended. It says
+//! what was done, never what was there: time, host, account, browser, profile, per-category
+//! counts and bytes, status. No URL, domain, title, cookie, login or file name, ever: a log
+//! that recorded them would recreate the traces it reports removing.
+
+use crate::report::{Mode, Report};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::SystemTime;
+
+#[derive(Serialize)]
+struct Line<'a> {
+    time: String,
+    host: &'a str,
+    version: &'a str,
+    mode: Mode,
+    account: &'a str,
+    browser: crate::Browser,
+    variant: crate::Variant,
+    profile: &'a str,
+    status: crate::report::Status,
+    categories: &'a BTreeMap<crate::Category, crate::fsops::Counts>,
+    items: u64,
+    bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Appends the report's profiles to the log at `path`, one line each, in one write.
+pub fn append(path: &Path, report: &Report) -> io::Result<()> {
+    let time = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let host = crate::hostname().unwrap_or_default();
+    let mut text = Vec::new();
+    for p in &report.profiles {
+        let counts = p.counts();
+        let line = Line {
+            time: time.clone(),
+            host: &host,
+            version: env!("CARGO_PKG_VERSION"),
+            mode: report.mode,
+            account: &p.account,
+            browser: p.browser,
+            variant: p.variant,
+            profile: &p.profile,
+            status: p.status,
+            categories: &p.categories,
+            items: counts.items,
+            bytes: counts.bytes,
+            error: p.error.as_deref(),
+        };
+        serde_json::to_writer(&mut text, &line)?;
+        text.push(b'\n');
+    }
+    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(&text)?;
+    file.sync_data()
+}

@@ -1,0 +1,242 @@
+//! Issue 7: unattended runs — the configuration file, the audit log, waiting for a closing
+//! browser, emptying a kiosk account's Downloads folder.
+
+mod common;
+
+use common::{gomme, gomme_json, FixtureCopy};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn categories(report: &serde_json::Value) -> BTreeSet<String> {
+    report["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["categories"].as_object().unwrap().keys().cloned())
+        .collect()
+}
+
+fn write_config(dir: &Path, text: &str) -> String {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn config_file_matrix_valid_unknown_key_bad_type_and_flag_override() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let home = home.to_str().unwrap();
+
+    // Valid: the file decides the categories.
+    let config = write_config(
+        copy.dir.path(),
+        "categories = [\"cache\"]\nkeep_cookies = [\"bibliotheque.localhost\"]\n",
+    );
+    let (report, code) = gomme_json(&["--config", &config, "clean", "-n", "--home", home]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        categories(&report),
+        ["cache".to_owned()].into_iter().collect()
+    );
+
+    // A flag overrides the file.
+    let (report, _) = gomme_json(&[
+        "--config", &config, "clean", "-n", "--home", home, "--only", "cookies",
+    ]);
+    assert_eq!(
+        categories(&report),
+        ["cookies".to_owned()].into_iter().collect()
+    );
+
+    // An unknown key: exit 1, naming the key and its line; nothing is done.
+    let config = write_config(copy.dir.path(), "wait = 5\n\nkeep_cookie = [\"x.fr\"]\n");
+    let out = gomme()
+        .args(["--config", &config, "clean", "--home", home])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("keep_cookie") && stderr.contains("line 3"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    // A bad type: exit 1, with the line.
+    let config = write_config(copy.dir.path(), "[downloads]\nempty_folder = \"yes\"\n");
+    let out = gomme()
+        .args(["--config", &config, "clean", "--home", home])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("line 2"));
+
+    // A missing file named on the command line is an error too.
+    let out = gomme()
+        .args([
+            "--config",
+            "/nonexistent/gomme.toml",
+            "profiles",
+            "--home",
+            home,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    // A bad domain to keep is refused, whether from a flag or the file.
+    let out = gomme()
+        .args([
+            "clean",
+            "-n",
+            "--home",
+            home,
+            "--keep-cookies",
+            "evil' OR 1=1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_audit_log_says_what_was_done_never_what_was_there() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let log = copy.dir.path().join("gomme.jsonl");
+    let (report, code) = gomme_json(&[
+        "clean",
+        "--home",
+        home.to_str().unwrap(),
+        "--log-file",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), report["profiles"].as_array().unwrap().len());
+    for line in &lines {
+        for key in [
+            "time",
+            "host",
+            "account",
+            "browser",
+            "variant",
+            "profile",
+            "status",
+            "categories",
+            "items",
+            "bytes",
+            "mode",
+        ] {
+            assert!(line.get(key).is_some(), "{key} missing: {line}");
+        }
+        assert_eq!(line["account"], "home");
+        assert_eq!(line["mode"], "clean");
+    }
+    // No marker of any category, no site, no downloaded file name.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap();
+    for marker in manifest["markers"].as_array().unwrap() {
+        let token = marker["token"].as_str().unwrap();
+        assert!(!text.contains(token), "the log holds {token}");
+    }
+    for site in ["127.0.0.1", "localhost", "recu-", "http"] {
+        assert!(!text.contains(site), "the log holds {site}");
+    }
+    // A second run appends.
+    gomme_json(&[
+        "audit",
+        "--home",
+        home.to_str().unwrap(),
+        "--log-file",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap().lines().count(),
+        2 * lines.len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn wait_gives_a_closing_browser_time_to_let_go() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let lock = home.join(".config/chromium/SingletonLock");
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let start_closing_browser = || {
+        let child = std::process::Command::new("sleep")
+            .arg("2")
+            .spawn()
+            .unwrap();
+        let _ = std::fs::remove_file(&lock);
+        std::os::unix::fs::symlink(format!("{}-{}", hostname.trim(), child.id()), &lock).unwrap();
+        child
+    };
+    let args = [
+        "clean",
+        "--home",
+        home.to_str().unwrap(),
+        "--browser",
+        "chromium",
+        "--only",
+        "cache",
+    ];
+
+    // Without waiting: the browser is still there, the profiles are skipped.
+    let mut child = start_closing_browser();
+    let (report, code) = gomme_json(&args);
+    assert_eq!(code, 3, "{report}");
+    child.wait().unwrap();
+
+    // With --wait: it closes within the time given, and the profiles are cleaned.
+    let mut child = start_closing_browser();
+    let reaper = std::thread::spawn(move || child.wait());
+    let mut with_wait = args.to_vec();
+    with_wait.extend(["--wait", "20"]);
+    let (report, code) = gomme_json(&with_wait);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["totals"]["skipped"], 0);
+    reaper.join().unwrap().unwrap();
+}
+
+#[test]
+fn kiosk_accounts_can_empty_the_whole_downloads_folder() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let stray = home.join("Downloads/attestation-sans-trace.pdf");
+    std::fs::write(&stray, b"not recorded by any browser").unwrap();
+    let args = [
+        "clean",
+        "--home",
+        home.to_str().unwrap(),
+        "--only",
+        "downloads",
+    ];
+
+    let (_, code) = gomme_json(&args);
+    assert_eq!(code, 0);
+    assert!(
+        stray.exists(),
+        "an unrecorded file went without downloads.empty_folder"
+    );
+    assert!(
+        std::fs::read_dir(home.join("Downloads")).unwrap().count() == 1,
+        "recorded downloads are gone, the stray one stays"
+    );
+
+    let config = write_config(copy.dir.path(), "[downloads]\nempty_folder = true\n");
+    let mut with_config = vec!["--config", config.as_str()];
+    with_config.extend(args);
+    let (plan, _) = gomme_json(&[&with_config[..], &["-n"]].concat());
+    let (done, code) = gomme_json(&with_config);
+    assert_eq!(code, 0);
+    assert_eq!(common::counters(&done), common::counters(&plan));
+    assert!(!stray.exists());
+    assert!(home.join("Downloads").is_dir(), "the folder itself stays");
+}
