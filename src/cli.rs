@@ -86,6 +86,18 @@ pub struct Select {
     #[arg(long = "home", value_name = "DIR")]
     pub homes: Vec<PathBuf>,
 
+    /// Every account on this computer (needs root or administrator)
+    #[arg(long)]
+    pub all_users: bool,
+
+    /// This account (repeatable)
+    #[arg(long = "user", value_name = "NAME")]
+    pub users: Vec<String>,
+
+    /// With --all-users, root's own home too
+    #[arg(long, requires = "all_users")]
+    pub include_root: bool,
+
     /// Only these browsers (repeatable, or comma-separated)
     #[arg(
         long = "browser",
@@ -224,6 +236,9 @@ impl Select {
         }
         Ok(Select {
             homes: Vec::new(),
+            all_users: false,
+            users: Vec::new(),
+            include_root: false,
             browsers: args,
         }
         .browsers())

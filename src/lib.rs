@@ -23,10 +23,16 @@ mod platform;
 pub mod report;
 pub mod sanitize;
 pub mod sqlite;
+pub mod users;
 
 pub use browser::{Browser, Family, Variant};
 pub use category::Category;
 pub use exit_code::ExitCode;
+
+/// Whether this process runs as root or administrator.
+pub fn is_admin() -> bool {
+    platform::is_admin()
+}
 
 /// This computer's name, as the audit log records it.
 pub fn hostname() -> Option<String> {

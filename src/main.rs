@@ -183,12 +183,41 @@ fn log_run(what: &What, config: &Config, report: &Report) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// The homes to look in: `--home` folders, the accounts of `--all-users` and `--user`, or
+/// else your own home.
+fn homes(select: &cli::Select, lang: Lang) -> anyhow::Result<Vec<PathBuf>> {
+    let mut homes = select.homes.clone();
+    if select.all_users || !select.users.is_empty() {
+        // Tests point this at a fake root holding etc/passwd and the homes.
+        let sysroot = std::env::var_os("GOMME_SYSROOT").map(PathBuf::from);
+        let own = dirs::home_dir();
+        let accounts = match &sysroot {
+            Some(root) if select.all_users => gomme::users::all(root, select.include_root)?,
+            Some(root) => gomme::users::named(root, &select.users)?,
+            None if select.all_users => {
+                gomme::users::all(std::path::Path::new("/"), select.include_root)?
+            }
+            None => gomme::users::named(std::path::Path::new("/"), &select.users)?,
+        };
+        let others = accounts.iter().any(|a| Some(&a.home) != own.as_ref());
+        if others && sysroot.is_none() && !gomme::is_admin() {
+            anyhow::bail!(match lang {
+                Lang::Fr => "nettoyer les autres comptes demande les droits d'administration : relancez gomme en tant que root (sudo) ou administrateur",
+                Lang::En => "cleaning other accounts needs administrator rights: run gomme again as root (sudo) or as administrator",
+            });
+        }
+        homes.extend(accounts.into_iter().map(|a| a.home));
+    }
+    if homes.is_empty() {
+        homes.push(
+            dirs::home_dir().context("cannot find your home folder; name it with --home DIR")?,
+        );
+    }
+    Ok(homes)
+}
+
 fn find(select: &cli::Select, config: &Config, lang: Lang) -> anyhow::Result<Discovery> {
-    let homes: Vec<PathBuf> = if select.homes.is_empty() {
-        vec![dirs::home_dir().context("cannot find your home folder; name it with --home DIR")?]
-    } else {
-        select.homes.clone()
-    };
+    let homes = homes(select, lang)?;
     let browsers = select.browsers_with(config).map_err(anyhow::Error::msg)?;
     let found = discover::discover(&homes, &browsers);
     for w in &found.warnings {

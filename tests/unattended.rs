@@ -240,3 +240,129 @@ fn kiosk_accounts_can_empty_the_whole_downloads_folder() {
     assert!(!stray.exists());
     assert!(home.join("Downloads").is_dir(), "the folder itself stays");
 }
+
+/// A fake machine: a password database and homes under a temporary root.
+fn fake_machine() -> (tempfile::TempDir, FixtureCopy) {
+    let root = tempfile::tempdir().unwrap();
+    let copy = FixtureCopy::new();
+    let etc = root.path().join("etc");
+    std::fs::create_dir_all(&etc).unwrap();
+    std::fs::write(
+        etc.join("passwd"),
+        "root:x:0:0:root:/root:/bin/bash\n\
+         daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+         lecteur:x:1000:1000:Lecteur,,,:/home/lecteur:/bin/bash\n\
+         accueil:x:1001:1001::/home/accueil:/bin/bash\n\
+         service:x:999:999::/home/service:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    common::copy_tree(&copy.home(), &root.path().join("home/lecteur"));
+    common::relocate_downloads(&root.path().join("home/lecteur"));
+    std::fs::create_dir_all(root.path().join("home/accueil")).unwrap();
+    // An account that never logs in, holding a profile: not a person's, not touched.
+    common::copy_tree(
+        &copy.home().join(".mozilla"),
+        &root.path().join("home/service/.mozilla"),
+    );
+    common::copy_tree(
+        &copy.home().join(".mozilla"),
+        &root.path().join("root/.mozilla"),
+    );
+    (root, copy)
+}
+
+fn homes_of(report: &serde_json::Value, root: &Path) -> BTreeSet<String> {
+    let root = root.canonicalize().unwrap();
+    report["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let path = Path::new(p["path"].as_str().unwrap());
+            let rel = path.strip_prefix(&root).unwrap();
+            rel.iter()
+                .take(2)
+                .collect::<std::path::PathBuf>()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn all_users_cleans_every_person_and_no_service_account() {
+    let (root, _copy) = fake_machine();
+    let run = |args: &[&str]| {
+        let out = gomme()
+            .env("GOMME_SYSROOT", root.path())
+            .args(args)
+            .arg("--json")
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (json, out.status.code())
+    };
+    let (json, code) = run(&["profiles", "--all-users"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        homes_of(&json, root.path()),
+        ["home/lecteur".to_owned()].into_iter().collect()
+    );
+    let (json, _) = run(&["profiles", "--all-users", "--include-root"]);
+    assert_eq!(
+        homes_of(&json, root.path()),
+        ["home/lecteur".to_owned(), "root/.mozilla".to_owned()]
+            .into_iter()
+            .collect()
+    );
+    let (json, _) = run(&["profiles", "--user", "accueil"]);
+    assert!(json["profiles"].as_array().unwrap().is_empty());
+
+    // The clean touches the people's homes only.
+    let service = common::snapshot(&root.path().join("home/service"));
+    let (report, code) = run(&["clean", "--all-users"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert!(report["totals"]["items"].as_u64().unwrap() > 0);
+    assert_eq!(common::snapshot(&root.path().join("home/service")), service);
+
+    let out = gomme()
+        .env("GOMME_SYSROOT", root.path())
+        .args(["profiles", "--user", "nobody-here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("nobody-here"));
+}
+
+/// Without administrator rights, other accounts are refused with a plain message (exit 1).
+#[cfg(target_os = "linux")]
+#[test]
+fn all_users_needs_administrator_rights() {
+    if !gomme::is_admin() {
+        // Already unprivileged: the check applies directly.
+        let out = gomme().args(["profiles", "--all-users"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8(out.stderr).unwrap().contains("as root"));
+        return;
+    }
+    // As root, drop to nobody for the run (setpriv, from util-linux).
+    let bin = assert_cmd::cargo::cargo_bin("gomme");
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(["--config", "none", "profiles", "--all-users"])
+        .env("LANG", "C.UTF-8")
+        .env("HOME", "/nonexistent")
+        .output()
+        .expect("setpriv (util-linux) is installed");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("run gomme again as root"), "{stderr}");
+}

@@ -1,0 +1,256 @@
+//! Every account's home, for `--all-users` and `--user`: the password database on Linux,
+//! `/Users` on macOS, the registry's `ProfileList` on Windows. Each source is read into a
+//! plain list and filtered by the same rules, so tests can feed fake ones.
+
+use std::path::{Path, PathBuf};
+
+/// A person's account on this machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub name: String,
+    pub home: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UsersError {
+    #[error("cannot read the list of accounts ({what}): {source}")]
+    Read {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no account named {0:?} on this computer")]
+    Unknown(String),
+}
+
+/// Shells that mean "this account never logs in".
+const NO_LOGIN: &[&str] = &["nologin", "false", "sync", "shutdown", "halt"];
+
+/// Accounts with a login shell and an existing home, from `/etc/passwd`-format text. `root`
+/// only when asked. `sysroot` prefixes every path (tests use a fake root).
+pub fn from_passwd(text: &str, sysroot: &Path, include_root: bool) -> Vec<Account> {
+    let mut accounts = Vec::new();
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(':').collect();
+        let [name, _, uid, _, _, home, shell] = fields[..] else {
+            continue;
+        };
+        let shell_name = shell.rsplit('/').next().unwrap_or_default();
+        if shell.is_empty() || NO_LOGIN.contains(&shell_name) {
+            continue;
+        }
+        if uid == "0" && !include_root {
+            continue;
+        }
+        if home.is_empty() || home == "/" || !home.starts_with('/') {
+            continue;
+        }
+        let home = sysroot.join(home.trim_start_matches('/'));
+        if home.is_dir() {
+            accounts.push(Account {
+                name: name.to_owned(),
+                home,
+            });
+        }
+    }
+    accounts
+}
+
+/// Real people's folders under macOS's `/Users`.
+pub fn from_users_dir(users: &Path) -> std::io::Result<Vec<Account>> {
+    let mut accounts = Vec::new();
+    for entry in std::fs::read_dir(users)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "Shared" || name.starts_with('.') || !entry.file_type()?.is_dir() {
+            continue;
+        }
+        accounts.push(Account {
+            name,
+            home: entry.path(),
+        });
+    }
+    accounts.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(accounts)
+}
+
+/// People's profiles from the registry's `ProfileList` (SID → `ProfileImagePath`, already
+/// expanded): not the system accounts (S-1-5-18, -19, -20), not `.bak` copies, only folders
+/// that exist.
+pub fn from_profile_list(entries: &[(String, PathBuf)]) -> Vec<Account> {
+    let mut accounts = Vec::new();
+    for (sid, path) in entries {
+        if !sid.starts_with("S-1-5-21-") || sid.ends_with(".bak") {
+            continue;
+        }
+        if !path.is_dir() {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        accounts.push(Account {
+            name,
+            home: path.clone(),
+        });
+    }
+    accounts
+}
+
+/// Expands `%VAR%` references the way `ExpandEnvironmentStrings` does (unknown ones stay).
+pub fn expand_env(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('%') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('%') {
+            Some(end) => {
+                let name = &after[..end];
+                match lookup(name) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('%');
+                        out.push_str(name);
+                        out.push('%');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// This machine's accounts. `sysroot` is `/` except in tests.
+pub fn all(sysroot: &Path, include_root: bool) -> Result<Vec<Account>, UsersError> {
+    if cfg!(windows) {
+        return Ok(from_profile_list(
+            &crate::platform::profile_list().map_err(|source| UsersError::Read {
+                what: "ProfileList".into(),
+                source,
+            })?,
+        ));
+    }
+    if cfg!(target_os = "macos") {
+        let users = sysroot.join("Users");
+        return from_users_dir(&users).map_err(|source| UsersError::Read {
+            what: users.display().to_string(),
+            source,
+        });
+    }
+    let passwd = sysroot.join("etc/passwd");
+    let text = std::fs::read_to_string(&passwd).map_err(|source| UsersError::Read {
+        what: passwd.display().to_string(),
+        source,
+    })?;
+    Ok(from_passwd(&text, sysroot, include_root))
+}
+
+/// The named accounts, in the order given.
+pub fn named(sysroot: &Path, names: &[String]) -> Result<Vec<Account>, UsersError> {
+    let known = all(sysroot, true)?;
+    names
+        .iter()
+        .map(|n| {
+            known
+                .iter()
+                .find(|a| &a.name == n)
+                .cloned()
+                .ok_or_else(|| UsersError::Unknown(n.clone()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwd_keeps_people_with_a_login_shell_and_a_home() {
+        let root = tempfile::tempdir().unwrap();
+        for home in ["home/alice", "home/bob", "root", "var/lib/postgresql"] {
+            std::fs::create_dir_all(root.path().join(home)).unwrap();
+        }
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
+                      postgres:x:104:110::/var/lib/postgresql:/bin/false\n\
+                      alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n\
+                      bob:x:1001:1001::/home/bob:/usr/bin/zsh\n\
+                      carol:x:1002:1002::/home/carol:/bin/bash\n\
+                      broken line\n";
+        let names =
+            |accounts: Vec<Account>| accounts.into_iter().map(|a| a.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(from_passwd(passwd, root.path(), false)),
+            ["alice", "bob"]
+        );
+        assert_eq!(
+            names(from_passwd(passwd, root.path(), true)),
+            ["root", "alice", "bob"]
+        );
+        assert_eq!(
+            from_passwd(passwd, root.path(), false)[0].home,
+            root.path().join("home/alice")
+        );
+    }
+
+    #[test]
+    fn profile_list_skips_system_accounts_and_backups() {
+        let root = tempfile::tempdir().unwrap();
+        let users = root.path().join("Users");
+        for u in ["Lecteur", "Accueil"] {
+            std::fs::create_dir_all(users.join(u)).unwrap();
+        }
+        let entries = vec![
+            (
+                "S-1-5-18".to_owned(),
+                root.path().join("Windows/system32/config/systemprofile"),
+            ),
+            (
+                "S-1-5-19".to_owned(),
+                root.path().join("Windows/ServiceProfiles/LocalService"),
+            ),
+            ("S-1-5-21-1-2-3-1001".to_owned(), users.join("Lecteur")),
+            ("S-1-5-21-1-2-3-1002.bak".to_owned(), users.join("Lecteur")),
+            ("S-1-5-21-1-2-3-1003".to_owned(), users.join("Accueil")),
+            ("S-1-5-21-1-2-3-1004".to_owned(), users.join("Parti")),
+        ];
+        let names: Vec<String> = from_profile_list(&entries)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["Lecteur", "Accueil"]);
+    }
+
+    #[test]
+    fn environment_references_expand() {
+        let lookup = |n: &str| (n == "SystemDrive").then(|| "C:".to_owned());
+        assert_eq!(
+            expand_env("%SystemDrive%\\Users\\x", lookup),
+            "C:\\Users\\x"
+        );
+        assert_eq!(expand_env("%Nope%\\a", lookup), "%Nope%\\a");
+        assert_eq!(expand_env("50% off", lookup), "50% off");
+    }
+
+    #[test]
+    fn macos_users_skip_shared() {
+        let root = tempfile::tempdir().unwrap();
+        for u in ["Shared", "lecteur", ".localized"] {
+            std::fs::create_dir_all(root.path().join(u)).unwrap();
+        }
+        let names: Vec<String> = from_users_dir(root.path())
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(names, ["lecteur"]);
+    }
+}
