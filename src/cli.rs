@@ -60,11 +60,61 @@ pub enum Command {
         #[command(flatten)]
         what: What,
     },
+    /// Run gomme at each logoff and at boot, with the system's own scheduler
+    Schedule {
+        #[command(subcommand)]
+        action: ScheduleAction,
+    },
     /// Print shell completions or the man page (for packagers)
     Generate {
         #[command(subcommand)]
         what: Generate,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleAction {
+    /// Install and register the logoff and boot runs (needs root or administrator)
+    Install {
+        #[command(flatten)]
+        target: ScheduleTarget,
+        /// Print what would be installed, install nothing
+        #[arg(short = 'n', long)]
+        dry_run: bool,
+    },
+    /// Unregister and remove them
+    Remove {
+        #[command(flatten)]
+        target: ScheduleTarget,
+        /// Print what would be removed, remove nothing
+        #[arg(short = 'n', long)]
+        dry_run: bool,
+    },
+    /// Say what is installed and enabled
+    Status {
+        #[command(flatten)]
+        target: ScheduleTarget,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleTarget {
+    /// Install under this folder instead of the system (packaging, tests)
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The gomme program the runs start (default: this one)
+    #[arg(long, value_name = "PATH")]
+    pub exe: Option<PathBuf>,
+    /// Which system's files to produce (default: this one)
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlatformArg {
+    Linux,
+    Windows,
+    Macos,
 }
 
 #[derive(Debug, Subcommand)]

@@ -22,6 +22,7 @@ pub mod plan;
 mod platform;
 pub mod report;
 pub mod sanitize;
+pub mod schedule;
 pub mod sqlite;
 pub mod users;
 

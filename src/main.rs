@@ -139,6 +139,7 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             print_report(&report, what.json, lang, &mut out)?;
             Ok(outcome(&report, false))
         }
+        Command::Schedule { action } => schedule(action, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;
             Ok(ExitCode::Done)
@@ -155,6 +156,127 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             Ok(code)
         }
     }
+}
+
+/// `gomme schedule install|remove|status`.
+fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    use cli::{PlatformArg, ScheduleAction};
+    use gomme::schedule::{self, Platform};
+    let (target, dry_run, install) = match &action {
+        ScheduleAction::Install { target, dry_run } => (target, *dry_run, Some(true)),
+        ScheduleAction::Remove { target, dry_run } => (target, *dry_run, Some(false)),
+        ScheduleAction::Status { target } => (target, true, None),
+    };
+    let platform = match target.platform {
+        Some(PlatformArg::Linux) => Platform::Linux,
+        Some(PlatformArg::Windows) => Platform::Windows,
+        Some(PlatformArg::Macos) => Platform::Macos,
+        None => Platform::current(),
+    };
+    let exe = match &target.exe {
+        Some(exe) => exe.clone(),
+        None => std::env::current_exe().context("cannot tell where gomme is installed")?,
+    };
+    let root = target.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let real = target.root.is_none();
+    // Registering only makes sense on the system the files are for; under --root, systemd
+    // can still enable units offline.
+    let can_register = platform == Platform::current() && (real || platform == Platform::Linux);
+    if real && !dry_run && !gomme::is_admin() {
+        anyhow::bail!("installing a schedule needs administrator rights: run gomme again as root (sudo) or as administrator");
+    }
+    let units = schedule::units(platform, &exe);
+    match install {
+        None => {
+            for unit in &units {
+                let here = schedule::under(&root, &unit.path);
+                let state = if here.is_file() {
+                    "installed"
+                } else {
+                    "not installed"
+                };
+                writeln!(out, "{state}: {} ({})", here.display(), unit.purpose)?;
+            }
+            if platform == Platform::Linux && can_register {
+                for unit in [schedule::BOOT_UNIT, schedule::LOGOUT_UNIT] {
+                    let mut cmd = std::process::Command::new("systemctl");
+                    cmd.arg(format!("--root={}", root.display()));
+                    if unit == schedule::LOGOUT_UNIT {
+                        cmd.arg("--global");
+                    }
+                    if let Ok(o) = cmd.args(["is-enabled", unit]).output() {
+                        writeln!(out, "{unit}: {}", String::from_utf8_lossy(&o.stdout).trim())?;
+                    }
+                }
+            }
+            Ok(ExitCode::Done)
+        }
+        Some(true) => {
+            for unit in &units {
+                let here = schedule::under(&root, &unit.path);
+                if dry_run {
+                    writeln!(out, "would write {}: {}", here.display(), unit.purpose)?;
+                    if unit.content.starts_with(&[0xFF, 0xFE]) {
+                        let utf16: Vec<u16> = unit.content[2..]
+                            .chunks(2)
+                            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                            .collect();
+                        writeln!(out, "{}", String::from_utf16_lossy(&utf16))?;
+                    } else {
+                        writeln!(out, "{}", String::from_utf8_lossy(&unit.content))?;
+                    }
+                    continue;
+                }
+                if let Some(dir) = here.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                std::fs::write(&here, &unit.content)
+                    .with_context(|| format!("cannot write {}", here.display()))?;
+                writeln!(out, "wrote {}: {}", here.display(), unit.purpose)?;
+            }
+            if can_register {
+                run_all(&schedule::register(platform, &root), dry_run, out)?;
+            }
+            Ok(ExitCode::Done)
+        }
+        Some(false) => {
+            if can_register {
+                run_all(&schedule::unregister(platform, &root), dry_run, out)?;
+            }
+            for unit in &units {
+                let here = schedule::under(&root, &unit.path);
+                if !here.exists() {
+                    continue;
+                }
+                if dry_run {
+                    writeln!(out, "would remove {}", here.display())?;
+                } else {
+                    std::fs::remove_file(&here)
+                        .with_context(|| format!("cannot remove {}", here.display()))?;
+                    writeln!(out, "removed {}", here.display())?;
+                }
+            }
+            Ok(ExitCode::Done)
+        }
+    }
+}
+
+fn run_all(commands: &[Vec<String>], dry_run: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    for cmd in commands {
+        let line = cmd.join(" ");
+        if dry_run {
+            writeln!(out, "would run: {line}")?;
+            continue;
+        }
+        let status = std::process::Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .status()
+            .with_context(|| format!("cannot run {line}"))?;
+        anyhow::ensure!(status.success(), "{line} failed ({status})");
+        writeln!(out, "ran: {line}")?;
+    }
+    Ok(())
 }
 
 /// Completions and the man page come from the same clap definition as the parser.
