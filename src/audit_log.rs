@@ -29,11 +29,11 @@ struct Line<'a> {
     error: Option<&'a str>,
 }
 
-/// Appends the report's profiles to the log at `path`, one line each, in one write.
-pub fn append(path: &Path, report: &Report) -> io::Result<()> {
+/// The report as log lines, one JSON object per profile.
+pub fn lines(report: &Report) -> io::Result<Vec<String>> {
     let time = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let host = crate::hostname().unwrap_or_default();
-    let mut text = Vec::new();
+    let mut lines = Vec::new();
     for p in &report.profiles {
         let counts = p.counts();
         let line = Line {
@@ -51,10 +51,21 @@ pub fn append(path: &Path, report: &Report) -> io::Result<()> {
             bytes: counts.bytes,
             error: p.error.as_deref(),
         };
-        serde_json::to_writer(&mut text, &line)?;
-        text.push(b'\n');
+        lines.push(serde_json::to_string(&line)?);
     }
+    Ok(lines)
+}
+
+/// Appends the report's profiles to the log at `path`, one line each, in one write.
+pub fn append(path: &Path, report: &Report) -> io::Result<()> {
+    let mut text = lines(report)?.join("\n");
+    text.push('\n');
     let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-    file.write_all(&text)?;
+    file.write_all(text.as_bytes())?;
     file.sync_data()
+}
+
+/// Sends the report's profiles to the system log (syslog and journald on Linux and macOS).
+pub fn system(report: &Report) -> io::Result<()> {
+    crate::platform::system_log(&lines(report)?)
 }

@@ -194,6 +194,10 @@ pub struct What {
     #[arg(long, value_name = "FILE", env = "GOMME_LOG_FILE")]
     pub log_file: Option<PathBuf>,
 
+    /// Also send those lines to the system log (syslog, journald)
+    #[arg(long)]
+    pub syslog: bool,
+
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,

@@ -39,6 +39,9 @@ pub struct Downloads {
 pub struct Log {
     /// Audit log: one JSON line per profile per run.
     pub file: Option<PathBuf>,
+    /// Also send those lines to the system log (syslog, journald).
+    #[serde(default)]
+    pub system: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -86,7 +86,7 @@ pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
         if entry.file_type().is_dir() {
             // Fails when something below had to stay (a mount point, a failed file): the
             // failure that matters was already recorded for that file.
-            let _ = fs::remove_dir(p);
+            let _ = remove_dir(p);
             continue;
         }
         let len = if entry.path_is_symlink() {
@@ -147,19 +147,42 @@ pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
 }
 
 /// Removes one file or link; a read-only file is made writable first (Windows refuses
-/// otherwise).
+/// otherwise). On Windows a junction or a link to a folder is removed as a folder (the link
+/// itself: its target is not touched).
 fn remove_file(p: &Path) -> io::Result<()> {
+    #[cfg(windows)]
+    if fs::symlink_metadata(p).is_ok_and(|m| is_reparse_point(&m) && m.is_dir()) {
+        return remove_dir(p);
+    }
     match fs::remove_file(p) {
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied && cfg!(windows) => {
-            let meta = fs::symlink_metadata(p)?;
-            let mut perms = meta.permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            fs::set_permissions(p, perms)?;
+            clear_readonly(p)?;
             fs::remove_file(p)
         }
         other => other,
     }
+}
+
+/// Removes an empty folder (or, on Windows, a folder link); a read-only one is made writable
+/// first on Windows.
+fn remove_dir(p: &Path) -> io::Result<()> {
+    match fs::remove_dir(p) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied && cfg!(windows) => {
+            clear_readonly(p)?;
+            fs::remove_dir(p)
+        }
+        other => other,
+    }
+}
+
+/// Clears the read-only attribute of `p` itself (not of a link's target); other attributes,
+/// such as hidden, stay.
+fn clear_readonly(p: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(p)?;
+    let mut perms = meta.permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    fs::set_permissions(p, perms)
 }
 
 fn walk_error(root: &Path, e: walkdir::Error) -> Error {

@@ -302,6 +302,9 @@ fn log_run(what: &What, config: &Config, report: &Report) -> anyhow::Result<()> 
         gomme::audit_log::append(path, report)
             .with_context(|| format!("cannot write the audit log {}", path.display()))?;
     }
+    if what.syslog || config.log.system {
+        gomme::audit_log::system(report).context("cannot write to the system log")?;
+    }
     Ok(())
 }
 

@@ -366,3 +366,47 @@ fn all_users_needs_administrator_rights() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("run gomme again as root"), "{stderr}");
 }
+
+/// `--syslog` sends one line per profile to syslog(3), with counts only. The test listens on
+/// `/dev/log` itself, which needs root and no system logger (CI's container has none).
+#[cfg(target_os = "linux")]
+#[test]
+fn syslog_gets_one_line_per_profile_and_nothing_personal() {
+    use std::os::unix::net::UnixDatagram;
+    let dev_log = Path::new("/dev/log");
+    if !gomme::is_admin() || dev_log.exists() {
+        eprintln!("not checked here: needs root and no system logger on /dev/log");
+        return;
+    }
+    let socket = UnixDatagram::bind(dev_log).unwrap();
+    socket
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let copy = FixtureCopy::new();
+    let result = gomme()
+        .args(["clean", "--home", copy.home().to_str().unwrap(), "--syslog"])
+        .output();
+    let mut messages = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    while let Ok(n) = socket.recv(&mut buf) {
+        messages.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        if messages.len() == 5 {
+            break;
+        }
+    }
+    std::fs::remove_file(dev_log).unwrap();
+    assert_eq!(result.unwrap().status.code(), Some(0));
+    assert_eq!(messages.len(), 5, "{messages:?}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap();
+    for message in &messages {
+        assert!(
+            message.contains("gomme[") && message.contains("\"status\":\"cleaned\""),
+            "{message}"
+        );
+        for marker in manifest["markers"].as_array().unwrap() {
+            assert!(!message.contains(marker["token"].as_str().unwrap()));
+        }
+        assert!(!message.contains("127.0.0.1") && !message.contains("http"));
+    }
+}

@@ -20,6 +20,32 @@ pub fn profile_list() -> std::io::Result<Vec<(String, std::path::PathBuf)>> {
     Ok(Vec::new())
 }
 
+/// Sends each line to the system log (syslog(3); journald collects it), facility user,
+/// identity `gomme`.
+#[cfg(unix)]
+pub fn system_log(lines: &[String]) -> std::io::Result<()> {
+    use std::ffi::CString;
+    static IDENT: &std::ffi::CStr = c"gomme";
+    // SAFETY: IDENT is a static C string that outlives every syslog call; the format is a
+    // constant "%s" and each message a valid C string.
+    unsafe { libc::openlog(IDENT.as_ptr(), libc::LOG_PID, libc::LOG_USER) };
+    for line in lines {
+        let message = CString::new(line.replace('\0', " ")).map_err(std::io::Error::other)?;
+        unsafe { libc::syslog(libc::LOG_INFO, c"%s".as_ptr(), message.as_ptr()) };
+    }
+    unsafe { libc::closelog() };
+    Ok(())
+}
+
+/// The Windows Event Log needs a registered source (an installer step); not written yet.
+#[cfg(windows)]
+pub fn system_log(_lines: &[String]) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "the Windows Event Log is not supported yet; use --log-file",
+    ))
+}
+
 /// Whether this process may read and change other accounts' files.
 #[cfg(unix)]
 pub fn is_admin() -> bool {
