@@ -53,6 +53,18 @@ pub enum Command {
         dry_run: bool,
         #[command(flatten)]
         what: What,
+        /// Do not ask for confirmation (runs that are not in a terminal never ask)
+        #[arg(short = 'y', long)]
+        yes: bool,
+        /// Close browsers still open on a profile (as their window close would), then clean
+        #[arg(long)]
+        close_browsers: bool,
+        /// Like --close-browsers, and stop a browser that does not close in time
+        #[arg(long)]
+        force_close: bool,
+        /// Wait for Enter before exiting (for a desktop shortcut's terminal window)
+        #[arg(long)]
+        pause: bool,
     },
     /// Check that nothing is left to remove: the dry-run report, exit 5 if traces remain
     #[command(after_help = exit_code::HELP)]
@@ -64,6 +76,11 @@ pub enum Command {
     Schedule {
         #[command(subcommand)]
         action: ScheduleAction,
+    },
+    /// Put (or remove) a desktop icon that runs the interactive clean
+    Shortcut {
+        #[command(subcommand)]
+        action: ShortcutAction,
     },
     /// Print shell completions or the man page (for packagers)
     Generate {
@@ -95,6 +112,36 @@ pub enum ScheduleAction {
         #[command(flatten)]
         target: ScheduleTarget,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShortcutAction {
+    /// Put the icon on the desktop
+    Install {
+        #[command(flatten)]
+        target: ShortcutTarget,
+    },
+    /// Take it away
+    Remove {
+        #[command(flatten)]
+        target: ShortcutTarget,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ShortcutTarget {
+    /// Every account's desktop (Windows: the public desktop); needs administrator rights
+    #[arg(long)]
+    pub all_users: bool,
+    /// This desktop folder instead
+    #[arg(long, value_name = "DIR", conflicts_with = "all_users")]
+    pub desktop: Option<PathBuf>,
+    /// The gomme program the icon starts (default: this one)
+    #[arg(long, value_name = "PATH")]
+    pub exe: Option<PathBuf>,
+    /// Which system's launcher to write (default: this one)
+    #[arg(long, value_enum)]
+    pub platform: Option<PlatformArg>,
 }
 
 #[derive(Debug, Args)]

@@ -184,6 +184,163 @@ impl Lang {
         }
     }
 
+    /// A category as the subject of a sentence: « l'historique », "history".
+    fn category_phrase(self, c: Category) -> &'static str {
+        match (self, c) {
+            (Lang::Fr, Category::History) => "l'historique",
+            (Lang::Fr, Category::Cookies) => "les cookies",
+            (Lang::Fr, Category::Logins) => "les mots de passe enregistrés",
+            (Lang::Fr, Category::Downloads) => "les téléchargements",
+            (Lang::Fr, Category::Forms) => "les données de formulaires",
+            (Lang::Fr, Category::Sessions) => "les onglets ouverts",
+            (Lang::Fr, Category::Cache) => "le cache",
+            (Lang::Fr, Category::SiteData) => "les données des sites",
+            (Lang::En, Category::History) => "the history",
+            (Lang::En, Category::Cookies) => "the cookies",
+            (Lang::En, Category::Logins) => "the saved passwords",
+            (Lang::En, Category::Downloads) => "the downloads",
+            (Lang::En, Category::Forms) => "the form data",
+            (Lang::En, Category::Sessions) => "the open tabs",
+            (Lang::En, Category::Cache) => "the cache",
+            (Lang::En, Category::SiteData) => "the site data",
+        }
+    }
+
+    fn and_list(self, items: &[&str]) -> String {
+        let and = match self {
+            Lang::Fr => " et ",
+            Lang::En => " and ",
+        };
+        match items {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+        }
+    }
+
+    /// The last line of an interactive clean: what was removed, and whether anything is left,
+    /// as checked by an audit right after.
+    pub fn verdict(
+        self,
+        removed: &[Category],
+        profiles: usize,
+        remaining: u64,
+        skipped: usize,
+        errors: usize,
+    ) -> String {
+        let phrases: Vec<&str> = removed.iter().map(|c| self.category_phrase(*c)).collect();
+        let list = self.and_list(&phrases);
+        let mut text = match (self, removed.is_empty()) {
+            (Lang::Fr, true) => "Terminé : il n'y avait rien à effacer.".to_owned(),
+            (Lang::En, true) => "Done: there was nothing to remove.".to_owned(),
+            (Lang::Fr, false) => {
+                let profils = if profiles > 1 { "profils" } else { "profil" };
+                let verbe = if phrases.len() > 1 || list.starts_with("les ") {
+                    "ont été effacés"
+                } else {
+                    "a été effacé"
+                };
+                format!("Terminé : {list} de {profiles} {profils} {verbe}.")
+            }
+            (Lang::En, false) => {
+                let profs = if profiles > 1 { "profiles" } else { "profile" };
+                format!("Done: {list} of {profiles} {profs} were removed.")
+            }
+        };
+        text.push(' ');
+        text.push_str(&match (self, remaining == 0 && skipped == 0 && errors == 0) {
+            (Lang::Fr, true) => "Aucune trace restante.".to_owned(),
+            (Lang::En, true) => "No trace left.".to_owned(),
+            (Lang::Fr, false) => {
+                let mut why = Vec::new();
+                if skipped > 0 {
+                    why.push(format!("{skipped} profil(s) dont le navigateur est encore ouvert : fermez-le puis relancez gomme"));
+                }
+                if errors > 0 {
+                    why.push(format!("{errors} profil(s) qui n'ont pas pu être entièrement nettoyés (voir les messages ci-dessus)"));
+                }
+                if why.is_empty() {
+                    why.push(format!("{remaining} élément(s) n'ont pas pu être effacés : relancez gomme"));
+                }
+                format!("Attention, il reste des traces : {}.", why.join(" ; "))
+            }
+            (Lang::En, false) => {
+                let mut why = Vec::new();
+                if skipped > 0 {
+                    why.push(format!("{skipped} profile(s) whose browser is still open: close it, then run gomme again"));
+                }
+                if errors > 0 {
+                    why.push(format!("{errors} profile(s) could not be fully cleaned (see the messages above)"));
+                }
+                if why.is_empty() {
+                    why.push(format!("{remaining} item(s) could not be removed: run gomme again"));
+                }
+                format!("Careful, traces remain: {}.", why.join("; "))
+            }
+        });
+        text
+    }
+
+    pub fn confirm(self) -> &'static str {
+        match self {
+            Lang::Fr => "Effacer ces traces ? Tapez o puis Entrée pour effacer, Entrée seule pour annuler : ",
+            Lang::En => "Remove these traces? Type y then Enter to remove, Enter alone to cancel: ",
+        }
+    }
+
+    pub fn confirmed(self, answer: &str) -> bool {
+        let a = answer.trim().to_lowercase();
+        match self {
+            Lang::Fr => matches!(a.as_str(), "o" | "oui" | "y" | "yes"),
+            Lang::En => matches!(a.as_str(), "y" | "yes"),
+        }
+    }
+
+    pub fn cancelled(self) -> &'static str {
+        match self {
+            Lang::Fr => "Annulé : rien n'a été effacé.",
+            Lang::En => "Cancelled: nothing was removed.",
+        }
+    }
+
+    pub fn ask_close(self, browsers: &str) -> String {
+        match self {
+            Lang::Fr => format!("{browsers} est encore ouvert. Le fermer maintenant (les onglets ouverts seront perdus) ? Tapez o puis Entrée : "),
+            Lang::En => format!("{browsers} is still open. Close it now (its open tabs will be lost)? Type y then Enter: "),
+        }
+    }
+
+    pub fn closed(self, browser: &str, pid: u32, forced: bool) -> String {
+        match (self, forced) {
+            (Lang::Fr, false) => format!("{browser} (processus {pid}) a été fermé."),
+            (Lang::Fr, true) => {
+                format!("{browser} (processus {pid}) ne se fermait pas : il a été arrêté de force.")
+            }
+            (Lang::En, false) => format!("{browser} (process {pid}) was closed."),
+            (Lang::En, true) => {
+                format!("{browser} (process {pid}) would not close: it was stopped.")
+            }
+        }
+    }
+
+    pub fn not_closed(self, browser: &str) -> String {
+        match self {
+            Lang::Fr => format!(
+                "{browser} ne s'est pas fermé à temps : fermez-le vous-même, puis relancez gomme."
+            ),
+            Lang::En => {
+                format!("{browser} did not close in time: close it yourself, then run gomme again.")
+            }
+        }
+    }
+
+    pub fn press_enter(self) -> &'static str {
+        match self {
+            Lang::Fr => "Appuyez sur Entrée pour fermer cette fenêtre.",
+            Lang::En => "Press Enter to close this window.",
+        }
+    }
+
     pub fn warning(self) -> &'static str {
         match self {
             Lang::En => "warning",
@@ -226,6 +383,25 @@ mod tests {
         assert_eq!(Lang::En.size(1536), "1.5 KiB");
         assert_eq!(Lang::Fr.size(1536), "1,5 Kio");
         assert_eq!(Lang::Fr.size(3 * 1024 * 1024), "3,0 Mio");
+    }
+
+    #[test]
+    fn verdicts_read_as_sentences() {
+        use Category::*;
+        assert_eq!(
+            Lang::Fr.verdict(&[History, Cookies, Logins, Downloads], 3, 0, 0, 0),
+            "Terminé : l'historique, les cookies, les mots de passe enregistrés et les téléchargements de 3 profils ont été effacés. Aucune trace restante."
+        );
+        assert_eq!(
+            Lang::En.verdict(&[History, Cookies], 1, 0, 1, 0),
+            "Done: the history and the cookies of 1 profile were removed. Careful, traces remain: 1 profile(s) whose browser is still open: close it, then run gomme again."
+        );
+        assert!(Lang::Fr
+            .verdict(&[], 2, 0, 0, 0)
+            .starts_with("Terminé : il n'y avait rien à effacer."));
+        assert!(
+            Lang::Fr.confirmed(" Oui\n") && !Lang::Fr.confirmed("") && !Lang::En.confirmed("o")
+        );
     }
 
     #[test]

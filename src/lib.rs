@@ -10,6 +10,7 @@
 pub mod audit_log;
 pub mod browser;
 pub mod category;
+pub mod close;
 pub mod config;
 pub mod discover;
 mod engine;
@@ -23,6 +24,7 @@ mod platform;
 pub mod report;
 pub mod sanitize;
 pub mod schedule;
+pub mod shortcut;
 pub mod sqlite;
 pub mod users;
 

@@ -14,7 +14,7 @@ use gomme::plan::{self, Options};
 use gomme::report::{ProfileList, Report, Status};
 use gomme::sanitize::for_terminal;
 use gomme::ExitCode;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
 fn main() -> std::process::ExitCode {
@@ -128,8 +128,35 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             .context("cannot write the list")?;
             Ok(ExitCode::Done)
         }
-        Command::Clean { dry_run, what } => {
-            let (plan, opts) = make_plan(&what, config, lang)?;
+        Command::Clean {
+            dry_run,
+            what,
+            yes,
+            close_browsers,
+            force_close,
+            pause,
+        } => {
+            let interactive = !dry_run
+                && !yes
+                && !what.json
+                && io::stdin().is_terminal()
+                && io::stderr().is_terminal();
+            let opts = options(&what, config)?;
+            let mut found = find(&what.select, config, lang)?;
+            if !dry_run && (close_browsers || force_close || interactive) {
+                if close_open_browsers(&found, close_browsers || force_close, force_close, lang) {
+                    found = find(&what.select, config, lang)?;
+                }
+            }
+            let plan = plan::plan(&found, &opts);
+            if interactive {
+                print_report(&plan.report(), false, lang, &mut out)?;
+                if !ask(lang.confirm(), lang) {
+                    writeln!(out, "{}", lang.cancelled())?;
+                    pause_if(pause, lang);
+                    return Ok(ExitCode::Done);
+                }
+            }
             let report = if dry_run {
                 plan.report()
             } else {
@@ -137,9 +164,16 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             };
             log_run(&what, config, &report)?;
             print_report(&report, what.json, lang, &mut out)?;
+            if !dry_run && !what.json {
+                // The verdict is backed by the same check as `audit`, run now.
+                let after = plan::plan(&find_quiet(&what.select, config)?, &opts).report();
+                writeln!(out, "{}", verdict(&report, &after, lang))?;
+            }
+            pause_if(pause, lang);
             Ok(outcome(&report, false))
         }
         Command::Schedule { action } => schedule(action, &mut out),
+        Command::Shortcut { action } => shortcut(action, lang, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;
             Ok(ExitCode::Done)
@@ -158,21 +192,102 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
     }
 }
 
+fn platform_of(arg: Option<cli::PlatformArg>) -> gomme::schedule::Platform {
+    use gomme::schedule::Platform;
+    match arg {
+        Some(cli::PlatformArg::Linux) => Platform::Linux,
+        Some(cli::PlatformArg::Windows) => Platform::Windows,
+        Some(cli::PlatformArg::Macos) => Platform::Macos,
+        None => Platform::current(),
+    }
+}
+
+/// `gomme shortcut install|remove`.
+fn shortcut(
+    action: cli::ShortcutAction,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    use gomme::schedule::Platform;
+    let (target, install) = match &action {
+        cli::ShortcutAction::Install { target } => (target, true),
+        cli::ShortcutAction::Remove { target } => (target, false),
+    };
+    let platform = platform_of(target.platform);
+    let exe = match &target.exe {
+        Some(exe) => exe.clone(),
+        None => std::env::current_exe().context("cannot tell where gomme is installed")?,
+    };
+    // Each desktop, with the home whose owner should own the icon.
+    let mut desktops: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    if let Some(dir) = &target.desktop {
+        desktops.push((dir.clone(), None));
+    } else if target.all_users {
+        if !gomme::is_admin() {
+            anyhow::bail!("an icon for every account needs administrator rights: run gomme again as root (sudo) or as administrator");
+        }
+        if platform == Platform::Windows {
+            desktops.push((gomme::shortcut::public_desktop(), None));
+        } else {
+            for account in gomme::users::all(std::path::Path::new("/"), false)? {
+                desktops.push((
+                    gomme::shortcut::desktop_of(&account.home),
+                    Some(account.home),
+                ));
+            }
+        }
+    } else {
+        let desktop = if platform == Platform::Windows {
+            dirs::desktop_dir()
+        } else {
+            dirs::home_dir().map(|h| gomme::shortcut::desktop_of(&h))
+        };
+        desktops.push((
+            desktop.context("cannot find your desktop folder; name it with --desktop DIR")?,
+            None,
+        ));
+    }
+    let (name, content) = gomme::shortcut::launcher(platform, &exe, lang);
+    for (desktop, owner) in desktops {
+        let path = desktop.join(&name);
+        if install {
+            std::fs::create_dir_all(&desktop)
+                .with_context(|| format!("cannot create {}", desktop.display()))?;
+            std::fs::write(&path, &content)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::{MetadataExt, PermissionsExt};
+                if platform != Platform::Windows {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
+                }
+                if let Some(home) = owner {
+                    let meta = std::fs::metadata(&home)?;
+                    std::os::unix::fs::chown(&path, Some(meta.uid()), Some(meta.gid()))?;
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = owner;
+            writeln!(out, "{}", path.display())?;
+        } else if path.exists() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+            writeln!(out, "removed {}", path.display())?;
+        }
+    }
+    Ok(ExitCode::Done)
+}
+
 /// `gomme schedule install|remove|status`.
 fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    use cli::{PlatformArg, ScheduleAction};
+    use cli::ScheduleAction;
     use gomme::schedule::{self, Platform};
     let (target, dry_run, install) = match &action {
         ScheduleAction::Install { target, dry_run } => (target, *dry_run, Some(true)),
         ScheduleAction::Remove { target, dry_run } => (target, *dry_run, Some(false)),
         ScheduleAction::Status { target } => (target, true, None),
     };
-    let platform = match target.platform {
-        Some(PlatformArg::Linux) => Platform::Linux,
-        Some(PlatformArg::Windows) => Platform::Windows,
-        Some(PlatformArg::Macos) => Platform::Macos,
-        None => Platform::current(),
-    };
+    let platform = platform_of(target.platform);
     let exe = match &target.exe {
         Some(exe) => exe.clone(),
         None => std::env::current_exe().context("cannot tell where gomme is installed")?,
@@ -356,7 +471,92 @@ fn find(select: &cli::Select, config: &Config, lang: Lang) -> anyhow::Result<Dis
     Ok(found)
 }
 
-fn make_plan(what: &What, config: &Config, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
+/// Asks a yes/no question on the terminal.
+fn ask(question: &str, lang: Lang) -> bool {
+    eprint!("{question}");
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer).is_ok() && lang.confirmed(&answer)
+}
+
+fn pause_if(pause: bool, lang: Lang) {
+    if pause {
+        eprintln!("{}", lang.press_enter());
+        let _ = io::stdin().read_line(&mut String::new());
+    }
+}
+
+/// Offers to close (or, with `close`, closes) the browsers still open on a profile. Returns
+/// whether any was asked to close.
+fn close_open_browsers(found: &Discovery, close: bool, force: bool, lang: Lang) -> bool {
+    let mut seen = Vec::new();
+    let mut open = Vec::new();
+    for p in &found.profiles {
+        if p.lock.blocks_cleaning() && !seen.contains(&p.lock_dir) {
+            seen.push(p.lock_dir.clone());
+            open.push(p);
+        }
+    }
+    if open.is_empty() {
+        return false;
+    }
+    if !close {
+        let mut names: Vec<String> = open.iter().map(|p| p.browser.to_string()).collect();
+        names.dedup();
+        if !ask(&lang.ask_close(&names.join(", ")), lang) {
+            return false;
+        }
+    }
+    for p in open {
+        let name = p.browser.to_string();
+        match gomme::close::close(p, std::time::Duration::from_secs(20), force) {
+            gomme::close::Closed::Closed { pid } => {
+                eprintln!("gomme: {}", lang.closed(&name, pid, false))
+            }
+            gomme::close::Closed::Forced { pid } => {
+                eprintln!("gomme: {}", lang.closed(&name, pid, true))
+            }
+            gomme::close::Closed::StillRunning { .. } | gomme::close::Closed::CannotAsk => {
+                eprintln!("gomme: {}", lang.not_closed(&name))
+            }
+        }
+    }
+    true
+}
+
+/// What was removed, and what the audit right after still finds.
+fn verdict(report: &Report, after: &Report, lang: Lang) -> String {
+    let mut removed = Vec::new();
+    for p in &report.profiles {
+        for (cat, counts) in &p.categories {
+            if counts.items > 0 && !removed.contains(cat) {
+                removed.push(*cat);
+            }
+        }
+    }
+    removed.sort();
+    let cleaned = report
+        .profiles
+        .iter()
+        .filter(|p| p.counts().items > 0)
+        .count();
+    lang.verdict(
+        &removed,
+        cleaned,
+        after.totals.items,
+        after.totals.skipped,
+        report.totals.errors,
+    )
+}
+
+/// Discovery without repeating its warnings (they were printed once already).
+fn find_quiet(select: &cli::Select, config: &Config) -> anyhow::Result<Discovery> {
+    let homes = homes(select, Lang::En)?;
+    let browsers = select.browsers_with(config).map_err(anyhow::Error::msg)?;
+    Ok(discover::discover(&homes, &browsers))
+}
+
+fn options(what: &What, config: &Config) -> anyhow::Result<Options> {
     let keep_cookies = if what.keep_cookies.is_empty() {
         config.keep_cookies.clone().unwrap_or_default()
     } else {
@@ -365,14 +565,18 @@ fn make_plan(what: &What, config: &Config, lang: Lang) -> anyhow::Result<(plan::
     if let Some(bad) = keep_cookies.iter().find(|d| !cli::valid_domain(d)) {
         anyhow::bail!("{bad:?} is not a domain name to keep cookies for (lowercase host names only, e.g. bibliotheque.example.fr)");
     }
-    let found = find(&what.select, config, lang)?;
-    let opts = Options {
+    Ok(Options {
         categories: what.categories(config),
         keep_cookies,
         ignore_locks: what.ignore_locks,
         wait: std::time::Duration::from_secs(what.wait.or(config.wait).unwrap_or(0)),
         empty_downloads_folder: config.downloads.empty_folder,
-    };
+    })
+}
+
+fn make_plan(what: &What, config: &Config, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
+    let opts = options(what, config)?;
+    let found = find(&what.select, config, lang)?;
     Ok((plan::plan(&found, &opts), opts))
 }
 

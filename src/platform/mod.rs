@@ -20,6 +20,49 @@ pub fn profile_list() -> std::io::Result<Vec<(String, std::path::PathBuf)>> {
     Ok(Vec::new())
 }
 
+/// Asks a process to end as a window close would (SIGTERM: browsers save and quit).
+#[cfg(unix)]
+pub fn request_close(pid: u32) -> std::io::Result<()> {
+    signal(pid, libc::SIGTERM)
+}
+
+/// Stops a process that would not close (SIGKILL).
+#[cfg(unix)]
+pub fn force_stop(pid: u32) -> std::io::Result<()> {
+    signal(pid, libc::SIGKILL)
+}
+
+#[cfg(unix)]
+fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
+    let pid = libc::pid_t::try_from(pid).map_err(std::io::Error::other)?;
+    if pid <= 0 {
+        return Err(std::io::Error::other("no such process"));
+    }
+    // SAFETY: kill has no memory-safety preconditions; pid is a positive process id.
+    if unsafe { libc::kill(pid, sig) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Closing a browser's windows on Windows (WM_CLOSE) is not written yet.
+#[cfg(windows)]
+pub fn request_close(_pid: u32) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "not yet on Windows",
+    ))
+}
+
+#[cfg(windows)]
+pub fn force_stop(_pid: u32) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "not yet on Windows",
+    ))
+}
+
 /// Sends each line to the system log (syslog(3); journald collects it), facility user,
 /// identity `gomme`.
 #[cfg(unix)]

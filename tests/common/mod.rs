@@ -2,6 +2,7 @@
 //! it, snapshots of a tree, and a home holding every layout gomme knows.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod layout;
 
 use sha2::{Digest, Sha256};
@@ -80,7 +81,12 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, FileState> {
                 .into_owned()
                 .into_bytes()
         } else if meta.is_file() {
-            fs::read(entry.path()).unwrap()
+            match fs::read(entry.path()) {
+                Ok(content) => content,
+                // Windows: a lock file a (test) browser holds open without sharing.
+                Err(e) if cfg!(windows) && e.raw_os_error() == Some(32) => b"held".to_vec(),
+                Err(e) => panic!("{}: {e}", entry.path().display()),
+            }
         } else {
             Vec::new()
         };
@@ -161,24 +167,45 @@ fn generated_home() -> String {
         .to_owned()
 }
 
-/// Rewrites the download records of a fixture copy to name the copy's files.
+/// Rewrites the download records of a fixture copy to name the copy's files, the way the
+/// browsers of this OS write them: `/home/u/Downloads/f` and `file:///home/u/Downloads/f` on
+/// Linux, `C:\Users\u\Downloads\f` and `file:///C:/Users/u/Downloads/f` on Windows.
 pub fn relocate_downloads(home: &Path) {
     let old = generated_home();
-    let new = home.canonicalize().unwrap().to_string_lossy().into_owned();
+    let real = home.canonicalize().unwrap();
+    // Windows: canonicalize gives a verbatim path (`\\?\C:\...`); browsers record `C:\...`.
+    let real = match real.to_str().and_then(|s| s.strip_prefix(r"\\?\")) {
+        Some(plain) if cfg!(windows) => PathBuf::from(plain),
+        _ => real,
+    };
+    let new = real.to_string_lossy().into_owned();
+    let old_url = format!("file://{old}");
+    let new_url = url::Url::from_file_path(&real).unwrap().to_string();
     for entry in walkdir::WalkDir::new(home) {
         let entry = entry.unwrap();
         let name = entry.file_name().to_string_lossy();
-        let sql = match name.as_ref() {
-            "places.sqlite" => {
-                "UPDATE moz_annos SET content = replace(content, 'file://' || ?1, 'file://' || ?2)"
-            }
-            "History" => {
+        let (sql, from, to) = match name.as_ref() {
+            "places.sqlite" => (
+                "UPDATE moz_annos SET content = replace(content, ?1, ?2)",
+                &old_url,
+                &new_url,
+            ),
+            "History" if cfg!(windows) => (
+                "UPDATE downloads SET \
+                 target_path = replace(replace(target_path, ?1, ?2), '/', '\\'), \
+                 current_path = replace(replace(current_path, ?1, ?2), '/', '\\')",
+                &old,
+                &new,
+            ),
+            "History" => (
                 "UPDATE downloads SET target_path = replace(target_path, ?1, ?2), \
-                          current_path = replace(current_path, ?1, ?2)"
-            }
+                          current_path = replace(current_path, ?1, ?2)",
+                &old,
+                &new,
+            ),
             _ => continue,
         };
         let conn = rusqlite::Connection::open(entry.path()).unwrap();
-        conn.execute(sql, [&old, &new]).unwrap();
+        conn.execute(sql, [from, to]).unwrap();
     }
 }
