@@ -143,10 +143,12 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 && io::stderr().is_terminal();
             let opts = options(&what, config)?;
             let mut found = find(&what.select, config, lang)?;
-            if !dry_run && (close_browsers || force_close || interactive) {
-                if close_open_browsers(&found, close_browsers || force_close, force_close, lang) {
-                    found = find(&what.select, config, lang)?;
-                }
+            let close = close_browsers || force_close;
+            if !dry_run
+                && (close || interactive)
+                && close_open_browsers(&found, close, force_close, lang)
+            {
+                found = find(&what.select, config, lang)?;
             }
             let plan = plan::plan(&found, &opts);
             if interactive {
