@@ -384,7 +384,7 @@ mod tests {
             "cache",
         ])
         .unwrap();
-        let Command::Clean { dry_run, what } = cli.command else {
+        let Command::Clean { dry_run, what, .. } = cli.command else {
             panic!("not clean");
         };
         assert!(dry_run);
