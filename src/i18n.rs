@@ -127,6 +127,20 @@ impl Lang {
         }
     }
 
+    pub fn title_confirm(self) -> &'static str {
+        match self {
+            Lang::En => "This will be removed:",
+            Lang::Fr => "Voici ce qui va être effacé :",
+        }
+    }
+
+    pub fn nothing_in(self, profiles: usize) -> String {
+        match self {
+            Lang::En => format!("{profiles} other profile(s): nothing to remove."),
+            Lang::Fr => format!("{profiles} autre(s) profil(s) : rien à effacer."),
+        }
+    }
+
     pub fn nothing_found(self) -> &'static str {
         match self {
             Lang::En => "No browser profile found.",

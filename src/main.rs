@@ -152,7 +152,9 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             }
             let plan = plan::plan(&found, &opts);
             if interactive {
-                print_report(&plan.report(), false, lang, &mut out)?;
+                plan.report()
+                    .write_human_titled(&mut out, lang, lang.title_confirm())
+                    .context("cannot write the report")?;
                 if !ask(lang.confirm(), lang) {
                     writeln!(out, "{}", lang.cancelled())?;
                     pause_if(pause, lang);
@@ -165,7 +167,12 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 plan.execute(&opts)
             };
             log_run(&what, config, &report)?;
-            print_report(&report, what.json, lang, &mut out)?;
+            if interactive {
+                // The table was shown before the question; messages and the verdict follow.
+                print_report(&report, false, lang, &mut io::sink())?;
+            } else {
+                print_report(&report, what.json, lang, &mut out)?;
+            }
             if !dry_run && !what.json {
                 // The verdict is backed by the same check as `audit`, run now.
                 let after = plan::plan(&find_quiet(&what.select, config)?, &opts).report();

@@ -127,6 +127,17 @@ impl Report {
             Mode::DryRun => lang.title_dry_run(),
             Mode::Clean => lang.title_clean(),
         };
+        self.write_human_titled(out, lang, title)
+    }
+
+    /// The same table under another title. Profiles with nothing to remove and nothing wrong
+    /// are summed up in one line.
+    pub fn write_human_titled(
+        &self,
+        out: &mut impl Write,
+        lang: Lang,
+        title: &str,
+    ) -> io::Result<()> {
         writeln!(out, "{title}")?;
         if self.profiles.is_empty() {
             return writeln!(out, "{}", lang.nothing_found());
@@ -143,6 +154,11 @@ impl Report {
                 let [a, b, c] = std::mem::take(lead);
                 rows.push([a, b, c, cat, items, size]);
             };
+            let empty =
+                p.counts().items == 0 && matches!(p.status, Status::Planned | Status::Cleaned);
+            if empty {
+                continue;
+            }
             if p.status == Status::SkippedRunning || p.categories.is_empty() {
                 let note = format!("({})", lang.status(p.status));
                 push(&mut lead, note, String::new(), String::new());
@@ -166,6 +182,16 @@ impl Report {
             }
         }
         write_table(out, &rows, &[false, false, false, false, true, true])?;
+        let empty = self
+            .profiles
+            .iter()
+            .filter(|p| {
+                p.counts().items == 0 && matches!(p.status, Status::Planned | Status::Cleaned)
+            })
+            .count();
+        if empty > 0 {
+            writeln!(out, "{}", lang.nothing_in(empty))?;
+        }
         let t = &self.totals;
         writeln!(
             out,

@@ -67,12 +67,12 @@ fn in_a_terminal_clean_asks_first_and_cancel_changes_nothing() {
         "fr_FR.UTF-8",
     );
     assert_eq!(code, 0, "{screen}");
+    // The verdict ends the screen (after the prompt the helper answered).
     let last = screen
         .trim_end()
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned();
+        .rsplit_once("Terminé :")
+        .map(|(_, verdict)| format!("Terminé :{verdict}"))
+        .unwrap_or_default();
     assert!(
         last.starts_with("Terminé : l'historique, les cookies, les mots de passe enregistrés")
             && last.ends_with("de 4 profils ont été effacés. Aucune trace restante."),
