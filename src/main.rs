@@ -150,7 +150,9 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             {
                 found = find(&what.select, config, lang)?;
             }
-            let plan = plan::plan(&found, &opts);
+            let progress = Progress::new(found.profiles.len(), what.json);
+            let plan = plan::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
+            progress.finish();
             if interactive {
                 plan.report()
                     .write_human_titled(&mut out, lang, lang.title_confirm())
@@ -478,6 +480,47 @@ fn find(select: &cli::Select, config: &Config, lang: Lang) -> anyhow::Result<Dis
         );
     }
     Ok(found)
+}
+
+/// A progress bar on stderr for runs long enough to need one: only on a terminal, shown once a
+/// run has taken a second, gone when done.
+struct Progress(Option<(indicatif::ProgressBar, std::time::Instant)>);
+
+impl Progress {
+    fn new(len: usize, json: bool) -> Self {
+        if json || !io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(len as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Progress(Some((bar, std::time::Instant::now())))
+    }
+
+    fn step(&self, profile: &gomme::discover::Profile) {
+        if let Some((bar, start)) = &self.0 {
+            if bar.is_hidden() && start.elapsed() > std::time::Duration::from_secs(1) {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_message(format!(
+                "{} {}",
+                profile.browser,
+                for_terminal(&profile.profile)
+            ));
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some((bar, _)) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Asks a yes/no question on the terminal.

@@ -319,11 +319,23 @@ pub struct Plan {
 
 /// Plans the clean of every discovered profile. Nothing in the homes is changed.
 pub fn plan(discovery: &Discovery, opts: &Options) -> Plan {
+    plan_with_progress(discovery, opts, &mut |_| {})
+}
+
+/// [`plan`], calling `progress` as each profile is taken up (for a progress bar).
+pub fn plan_with_progress(
+    discovery: &Discovery,
+    opts: &Options,
+    progress: &mut dyn FnMut(&Profile),
+) -> Plan {
     let deadline = Instant::now() + opts.wait;
     let mut profiles: Vec<ProfilePlan> = discovery
         .profiles
         .iter()
-        .map(|profile| plan_profile(profile, opts, deadline))
+        .map(|profile| {
+            progress(profile);
+            plan_profile(profile, opts, deadline)
+        })
         .collect();
     if opts.empty_downloads_folder && opts.categories.contains(&Category::Downloads) {
         plan_downloads_folders(&mut profiles, opts);
@@ -435,10 +447,22 @@ impl Plan {
     /// started since the plan was made is skipped; a failure in one profile does not stop the
     /// others.
     pub fn execute(&self, opts: &Options) -> Report {
+        self.execute_with_progress(opts, &mut |_| {})
+    }
+
+    /// [`Plan::execute`], calling `progress` as each profile is taken up.
+    pub fn execute_with_progress(
+        &self,
+        opts: &Options,
+        progress: &mut dyn FnMut(&Profile),
+    ) -> Report {
         let profiles = self
             .profiles
             .iter()
-            .map(|p| execute_profile(p, opts))
+            .map(|p| {
+                progress(&p.profile);
+                execute_profile(p, opts)
+            })
             .collect();
         Report::new(Mode::Clean, profiles)
     }

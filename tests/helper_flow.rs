@@ -109,7 +109,10 @@ fn yes_or_no_terminal_never_asks() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("Remove these traces?"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Remove these traces?"));
+    // No progress bar either: nothing but messages goes to a non-terminal stderr.
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 #[cfg(unix)]
