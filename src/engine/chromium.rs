@@ -3,7 +3,7 @@
 //! stay with their counters reset, every other History table is emptied.
 
 use super::{
-    database_if_present, fixup, keep_cookies, remove_database_file, remove_downloaded_file, step,
+    database_if_present, fixup, keep_cookies, remove_database_file, remove_downloaded_files, step,
     step_if, Engine,
 };
 use crate::category::Category::{self, *};
@@ -366,27 +366,12 @@ fn clear_steps(p: &mut Planner, category: Category, path: &Path, keep: &[&str]) 
 
 /// The files the download records point to.
 fn plan_downloaded_files(p: &mut Planner, dir: &Path) {
-    let history = dir.join("History");
-    if !history.is_file() {
-        return;
-    }
-    let paths = match p.query(
-        &history,
+    remove_downloaded_files(
+        p,
+        &dir.join("History"),
         "SELECT target_path FROM downloads UNION SELECT current_path FROM downloads",
-    ) {
-        Ok(paths) => paths,
-        Err(e) => return p.error(Downloads, &e),
-    };
-    let mut unmatched = 0;
-    for path in paths.iter().filter(|p| !p.is_empty()) {
-        unmatched += usize::from(!remove_downloaded_file(p, Path::new(path)));
-    }
-    if unmatched > 0 {
-        tracing::info!(
-            unmatched,
-            "download records name files that are gone, links or outside the home; not deleted"
-        );
-    }
+        |path| (!path.is_empty()).then(|| PathBuf::from(path)),
+    );
 }
 
 /// Every URL in `Bookmarks` and `AccountBookmarks`.

@@ -4,7 +4,7 @@
 
 use super::{
     database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
-    remove_downloaded_file, step, step_if, Engine,
+    remove_downloaded_files, step, step_if, Engine,
 };
 use crate::category::Category::*;
 use crate::plan::Planner;
@@ -246,28 +246,13 @@ fn favicons(p: &Planner) -> DbClean {
 /// The files the download records point to.
 fn plan_downloaded_files(p: &mut Planner) {
     let places = p.profile.path.join("places.sqlite");
-    if !places.is_file() {
-        return;
-    }
-    let uris = match p.query(
+    remove_downloaded_files(
+        p,
         &places,
         "SELECT content FROM moz_annos WHERE anno_attribute_id IN \
          (SELECT id FROM moz_anno_attributes WHERE name = 'downloads/destinationFileURI')",
-    ) {
-        Ok(uris) => uris,
-        Err(e) => return p.error(Downloads, &e),
-    };
-    let mut unmatched = 0;
-    for uri in uris {
-        let removed = file_uri_path(&uri).is_some_and(|path| remove_downloaded_file(p, &path));
-        unmatched += usize::from(!removed);
-    }
-    if unmatched > 0 {
-        tracing::info!(
-            unmatched,
-            "download records name files that are gone, links or outside the home; not deleted"
-        );
-    }
+        file_uri_path,
+    );
 }
 
 /// Site storage, except extensions' own (`moz-extension+++…`).

@@ -34,6 +34,35 @@ fn remove_database_file(p: &mut Planner, category: Category, base: &Path, name: 
     }
 }
 
+/// Plans the removal of the downloaded files a browser database records: `sql` reads one
+/// recorded location per row, `to_path` turns it into a path. Records that no longer match a
+/// file gomme may delete are only counted in the log.
+pub(super) fn remove_downloaded_files(
+    p: &mut Planner,
+    db: &Path,
+    sql: &str,
+    to_path: fn(&str) -> Option<PathBuf>,
+) {
+    if !db.is_file() {
+        return;
+    }
+    let recorded = match p.query(db, sql) {
+        Ok(recorded) => recorded,
+        Err(e) => return p.error(Category::Downloads, &e),
+    };
+    let mut unmatched = 0;
+    for location in recorded {
+        let removed = to_path(&location).is_some_and(|path| remove_downloaded_file(p, &path));
+        unmatched += usize::from(!removed);
+    }
+    if unmatched > 0 {
+        tracing::info!(
+            unmatched,
+            "download records name files that are gone, links or outside the home; not deleted"
+        );
+    }
+}
+
 /// Plans the removal of a downloaded file the browser recorded, if it is still a regular file
 /// inside the home. Anything else (gone, a link, outside the home) is left alone and only
 /// counted in the log: the record no longer matches a file gomme may delete.
@@ -63,7 +92,7 @@ fn remove_downloaded_file(p: &mut Planner, recorded: &Path) -> bool {
 }
 
 /// The local path a `file://` URI names, if it is one.
-fn file_uri_path(uri: &str) -> Option<std::path::PathBuf> {
+pub(super) fn file_uri_path(uri: &str) -> Option<std::path::PathBuf> {
     url::Url::parse(uri).ok()?.to_file_path().ok()
 }
 
