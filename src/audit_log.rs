@@ -39,7 +39,7 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
         let line = Line {
             time: time.clone(),
             host: &host,
-            version: env!("CARGO_PKG_VERSION"),
+            version: env!("GOMME_VERSION"),
             mode: report.mode,
             account: &p.account,
             browser: p.browser,

@@ -316,12 +316,13 @@ fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result
         None => {
             for unit in &units {
                 let here = schedule::under(&root, &unit.path);
-                let state = if here.is_file() {
-                    "installed"
-                } else {
-                    "not installed"
+                let shipped = schedule::packaged(unit).map(|p| schedule::under(&root, &p));
+                let line = match shipped {
+                    _ if here.is_file() => format!("installed: {}", here.display()),
+                    Some(p) if p.is_file() => format!("installed by the package: {}", p.display()),
+                    _ => format!("not installed: {}", here.display()),
                 };
-                writeln!(out, "{state}: {} ({})", here.display(), unit.purpose)?;
+                writeln!(out, "{line} ({})", unit.purpose)?;
             }
             if platform == Platform::Linux && can_register {
                 for unit in [schedule::BOOT_UNIT, schedule::LOGOUT_UNIT] {
@@ -340,6 +341,14 @@ fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result
         Some(true) => {
             for unit in &units {
                 let here = schedule::under(&root, &unit.path);
+                // The package's own copy is enabled as it is, not shadowed by one in /etc.
+                if let Some(shipped) = schedule::packaged(unit).map(|p| schedule::under(&root, &p))
+                {
+                    if shipped.is_file() {
+                        writeln!(out, "using {}: {}", shipped.display(), unit.purpose)?;
+                        continue;
+                    }
+                }
                 if dry_run {
                     writeln!(out, "would write {}: {}", here.display(), unit.purpose)?;
                     if unit.content.starts_with(&[0xFF, 0xFE]) {

@@ -293,6 +293,18 @@ fn launchd_plist(label: &str, exe: &str, session: Option<&str>) -> String {
     )
 }
 
+/// Where the Debian package puts a unit it ships (installed, not enabled), if it does.
+pub fn packaged(unit: &Unit) -> Option<PathBuf> {
+    let name = unit.path.file_name()?;
+    if unit.path.starts_with("/etc/systemd/system") {
+        Some(Path::new("/lib/systemd/system").join(name))
+    } else if unit.path.starts_with("/etc/systemd/user") {
+        Some(Path::new("/usr/lib/systemd/user").join(name))
+    } else {
+        None
+    }
+}
+
 /// Where a unit's file goes when installing under `root` (`/` for the real system).
 pub fn under(root: &Path, path: &Path) -> PathBuf {
     use std::path::Component;

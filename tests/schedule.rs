@@ -211,3 +211,73 @@ fn macos_launchd_plists_parse() {
         .join("Library/LaunchDaemons")
         .is_dir());
 }
+
+/// Units shipped by the Debian package are enabled in place, never shadowed by copies in /etc
+/// nor deleted by `remove`.
+#[cfg(target_os = "linux")]
+#[test]
+fn packaged_units_are_enabled_in_place() {
+    let staging = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let (s, r) = (
+        staging.path().to_str().unwrap(),
+        root.path().to_str().unwrap(),
+    );
+    run(&[
+        "schedule",
+        "install",
+        "--root",
+        s,
+        "--exe",
+        "/usr/bin/gomme",
+    ]);
+    let shipped = [
+        (
+            "etc/systemd/system/gomme-boot.service",
+            "lib/systemd/system/gomme-boot.service",
+        ),
+        (
+            "etc/systemd/user/gomme-logout.service",
+            "usr/lib/systemd/user/gomme-logout.service",
+        ),
+    ];
+    for (from, to) in shipped {
+        std::fs::create_dir_all(root.path().join(to).parent().unwrap()).unwrap();
+        std::fs::copy(staging.path().join(from), root.path().join(to)).unwrap();
+    }
+    std::fs::create_dir_all(root.path().join("etc/systemd/system")).unwrap();
+    let printed = run(&[
+        "schedule",
+        "install",
+        "--root",
+        r,
+        "--exe",
+        "/usr/bin/gomme",
+    ]);
+    assert!(printed.contains("using "), "{printed}");
+    assert!(!root
+        .path()
+        .join("etc/systemd/system/gomme-boot.service")
+        .exists());
+    assert!(root
+        .path()
+        .join("etc/systemd/system/multi-user.target.wants/gomme-boot.service")
+        .is_symlink());
+    let status = run(&["schedule", "status", "--root", r, "--exe", "/usr/bin/gomme"]);
+    assert!(
+        status.contains("installed by the package")
+            && status.contains("gomme-boot.service: enabled"),
+        "{status}"
+    );
+    run(&["schedule", "remove", "--root", r, "--exe", "/usr/bin/gomme"]);
+    assert!(!root
+        .path()
+        .join("etc/systemd/system/multi-user.target.wants/gomme-boot.service")
+        .exists());
+    for (_, to) in shipped {
+        assert!(
+            root.path().join(to).is_file(),
+            "remove deleted the package's {to}"
+        );
+    }
+}
