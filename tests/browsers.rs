@@ -88,6 +88,7 @@ fn planted_profiles(manifest: &serde_json::Value, browser: &str) -> Vec<String> 
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts Debian's firefox-esr, a Linux program")]
 fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
     let copy = FixtureCopy::new();
     let home = copy.home();
@@ -159,6 +160,7 @@ fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
 }
 
 #[test]
+#[cfg_attr(windows, ignore = "starts Debian's chromium, a Linux program")]
 fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmarks() {
     let copy = FixtureCopy::new();
     let home = copy.home();

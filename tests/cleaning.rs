@@ -186,7 +186,10 @@ fn dry_run_counts_exactly_what_the_clean_removes_per_category() {
         .map(|p| p["path"].as_str().unwrap())
         .collect();
     for (profile, cats) in &planned {
-        if unused.iter().any(|u| profile.ends_with(u)) {
+        if unused
+            .iter()
+            .any(|u| std::path::Path::new(profile).ends_with(u))
+        {
             continue; // created by Firefox's first start, never used
         }
         for cat in [
@@ -268,7 +271,7 @@ fn an_unknown_schema_is_skipped_with_exit_4_and_the_rest_is_cleaned() {
         for finding in report.findings_for(&marker.token) {
             let file = finding.file.to_string_lossy();
             assert!(
-                file.starts_with(&target)
+                finding.file.starts_with(&target)
                     && (file.contains("places.sqlite") || file.contains("favicons.sqlite")),
                 "left outside the refused database: {} {} in {file}",
                 marker.category,

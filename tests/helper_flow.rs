@@ -4,10 +4,12 @@
 mod common;
 mod support;
 
+#[cfg(unix)]
 use common::browser::{self, serve_page};
 use common::{gomme, snapshot, FixtureCopy};
 use std::path::Path;
 use std::process::Command;
+#[cfg(unix)]
 use std::time::Duration;
 
 /// Runs gomme in a pseudo-terminal (util-linux `script`), typing `input`.
@@ -47,6 +49,10 @@ impl PipedInput for Command {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives gomme through a pseudo-terminal with util-linux `script`"
+)]
 fn in_a_terminal_clean_asks_first_and_cancel_changes_nothing() {
     let copy = FixtureCopy::new();
     let home = copy.home();
@@ -90,6 +96,10 @@ fn in_a_terminal_clean_asks_first_and_cancel_changes_nothing() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives gomme through a pseudo-terminal with util-linux `script`"
+)]
 fn yes_or_no_terminal_never_asks() {
     let copy = FixtureCopy::new();
     let home = copy.home();
@@ -223,6 +233,10 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "validates the Linux launcher with desktop-file-validate"
+)]
 fn desktop_icons_for_each_system() {
     let dir = tempfile::tempdir().unwrap();
     let desk = dir.path().join("Bureau");

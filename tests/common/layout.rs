@@ -1,14 +1,19 @@
 //! A home holding every layout gomme knows, built from the real-browser fixture profiles:
 //! deb, snap, flatpak, Windows and macOS; Firefox profiles listed relative, absolute and not at
 //! all; a damaged `profiles.ini`; two Chromium-family browsers with `Default` and `Profile 1`;
-//! a live and a stale lock of each family. The lock holders are child processes this test
-//! starts and ends by PID.
+//! a live and a stale lock of each family. On Linux the lock holders are child processes this
+//! test starts and ends by PID; on Windows the live locks are files this test process holds
+//! open without sharing, as the browsers do there, and the stale ones are what Windows allows
+//! without link privileges (see `build`).
 
 use super::{copy_tree, fixture_home};
 use std::fs;
+#[cfg(unix)]
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
+#[cfg(unix)]
+use std::process::{Command, Stdio};
 
 /// A profile the layout home holds, as `gomme profiles --json` must report it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,6 +32,8 @@ pub struct LayoutHome {
     pub dir: tempfile::TempDir,
     pub expected: Vec<Expected>,
     holders: Vec<Child>,
+    /// Windows: lock files held open without sharing until the home is dropped.
+    held: Vec<fs::File>,
 }
 
 impl Drop for LayoutHome {
@@ -35,6 +42,7 @@ impl Drop for LayoutHome {
             let _ = child.kill();
             let _ = child.wait();
         }
+        self.held.clear();
     }
 }
 
@@ -70,6 +78,7 @@ fn write(path: &Path, content: impl AsRef<[u8]>) {
     fs::write(path, content).unwrap();
 }
 
+#[cfg(unix)]
 fn hostname() -> String {
     fs::read_to_string("/proc/sys/kernel/hostname")
         .unwrap()
@@ -78,6 +87,7 @@ fn hostname() -> String {
 }
 
 /// A PID that was alive a moment ago and is not any more.
+#[cfg(unix)]
 fn dead_pid() -> u32 {
     let mut child = Command::new("true").spawn().unwrap();
     let pid = child.id();
@@ -90,11 +100,30 @@ fn symlink(target: &str, link: &Path) {
     std::os::unix::fs::symlink(target, link).unwrap();
 }
 
+/// Holds `path` open with no sharing, as Windows Firefox holds `parent.lock` and Chromium
+/// `lockfile` while they run.
+#[cfg(windows)]
+pub fn hold_exclusively(path: &Path) -> fs::File {
+    use std::os::windows::fs::OpenOptionsExt;
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .share_mode(0)
+        .open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 pub fn build() -> LayoutHome {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("home");
     let (ff, chromium, ff_cache) = sources();
+    #[cfg_attr(windows, allow(unused_mut))]
     let mut holders = Vec::new();
+    #[cfg_attr(unix, allow(unused_mut))]
+    let mut held = Vec::new();
     let mut expected = Vec::new();
     let mut expect = |browser, variant, path: &str, state, listed, cache: Option<&str>| {
         expected.push(Expected {
@@ -136,6 +165,9 @@ pub fn build() -> LayoutHome {
         "[3B6073811A6ABF12]\nDefault=rel1.default-esr\nLocked=1\n",
     );
     write(&root.join("rel1.default-esr/.parentlock"), b"");
+    // Windows: the `lock` link needs a privilege (and Wine cannot make links); without it a
+    // `.parentlock` that cannot be probed leaves the profile idle.
+    #[cfg(unix)]
     symlink(
         &format!("127.0.1.1:+{}", dead_pid()),
         &root.join("rel1.default-esr/lock"),
@@ -144,7 +176,7 @@ pub fn build() -> LayoutHome {
         "firefox",
         "deb",
         ".mozilla/firefox/rel1.default-esr",
-        "stale-lock",
+        if cfg!(unix) { "stale-lock" } else { "idle" },
         true,
         Some(".cache/mozilla/firefox/rel1.default-esr"),
     );
@@ -189,12 +221,22 @@ pub fn build() -> LayoutHome {
         &root.join("profiles.ini"),
         "[Profile0]\nName=default-release\nIsRelative=1\nPath=flat1.default-release\n",
     );
-    let holder = hold_posix_lock(&profile.join(".parentlock"));
-    symlink(
-        &format!("127.0.1.1:+{}", holder.id()),
-        &profile.join("lock"),
-    );
-    holders.push(holder);
+    #[cfg(unix)]
+    {
+        let holder = hold_posix_lock(&profile.join(".parentlock"));
+        symlink(
+            &format!("127.0.1.1:+{}", holder.id()),
+            &profile.join("lock"),
+        );
+        holders.push(holder);
+    }
+    // Windows: `.parentlock` as Linux Firefox leaves it, `parent.lock` held as Windows
+    // Firefox holds it.
+    #[cfg(windows)]
+    {
+        write(&profile.join(".parentlock"), b"");
+        held.push(hold_exclusively(&profile.join("parent.lock")));
+    }
     expect(
         "firefox",
         "flatpak",
@@ -254,10 +296,14 @@ pub fn build() -> LayoutHome {
         );
     }
     fs::create_dir_all(home.join(".cache/chromium/Profile 1")).unwrap();
+    #[cfg(unix)]
     symlink(
         &format!("{}-{}", hostname(), dead_pid()),
         &root.join("SingletonLock"),
     );
+    // Windows: a `lockfile` nobody holds, as a crashed Chromium leaves it.
+    #[cfg(windows)]
+    write(&root.join("lockfile"), b"");
     expect(
         "chromium",
         "deb",
@@ -307,12 +353,17 @@ pub fn build() -> LayoutHome {
     let root = home.join("snap/chromium/common/chromium");
     copy_tree(&chromium.join("Default"), &root.join("Default"));
     fs::copy(chromium.join("Local State"), root.join("Local State")).unwrap();
-    let holder = Command::new("sleep").arg("600").spawn().unwrap();
-    symlink(
-        &format!("{}-{}", hostname(), holder.id()),
-        &root.join("SingletonLock"),
-    );
-    holders.push(holder);
+    #[cfg(unix)]
+    {
+        let holder = Command::new("sleep").arg("600").spawn().unwrap();
+        symlink(
+            &format!("{}-{}", hostname(), holder.id()),
+            &root.join("SingletonLock"),
+        );
+        holders.push(holder);
+    }
+    #[cfg(windows)]
+    held.push(hold_exclusively(&root.join("lockfile")));
     expect(
         "chromium",
         "snap",
@@ -360,11 +411,13 @@ pub fn build() -> LayoutHome {
         dir,
         expected,
         holders,
+        held,
     }
 }
 
 /// Starts a process that holds a POSIX write lock on `path`, as Firefox does on `.parentlock`,
 /// and waits until it holds it.
+#[cfg(unix)]
 fn hold_posix_lock(path: &Path) -> Child {
     let mut child = Command::new("python3")
         .args([

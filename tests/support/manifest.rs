@@ -257,7 +257,8 @@ pub fn version_matches(actual: &str, manifest: &str) -> bool {
 }
 
 fn normalize(p: &str) -> String {
-    p.trim_matches('/').replace("//", "/")
+    // Windows: paths found under the home come with `\`.
+    p.replace('\\', "/").trim_matches('/').replace("//", "/")
 }
 
 /// Whether `dir` looks like a profile of `browser`.
