@@ -9,7 +9,6 @@
 //! real Windows.
 #![cfg(windows)]
 // `cfg(wine)` is set by scripts/test-windows only.
-#![allow(unexpected_cfgs)]
 
 mod common;
 mod support;
