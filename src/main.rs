@@ -141,7 +141,10 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 && !what.json
                 && io::stdin().is_terminal()
                 && io::stderr().is_terminal();
-            let opts = options(&what, config)?;
+            let mut opts = options(&what, config)?;
+            // Only a plan that is shown needs its rows counted beforehand; the clean reports
+            // what it removed.
+            opts.count_rows = dry_run || interactive;
             let mut found = find(&what.select, config, lang)?;
             let close = close_browsers || force_close;
             if !dry_run
@@ -177,7 +180,11 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             }
             if !dry_run && !what.json {
                 // The verdict is backed by the same check as `audit`, run now.
-                let after = plan::plan(&find_quiet(&what.select, config)?, &opts).report();
+                let audit = Options {
+                    count_rows: true,
+                    ..opts.clone()
+                };
+                let after = plan::plan(&find_quiet(&what.select, config)?, &audit).report();
                 writeln!(out, "{}", verdict(&report, &after, lang))?;
             }
             pause_if(pause, lang);
@@ -632,6 +639,7 @@ fn options(what: &What, config: &Config) -> anyhow::Result<Options> {
         ignore_locks: what.ignore_locks,
         wait: std::time::Duration::from_secs(what.wait.or(config.wait).unwrap_or(0)),
         empty_downloads_folder: config.downloads.empty_folder,
+        count_rows: true,
     })
 }
 

@@ -25,6 +25,10 @@ pub struct Options {
     pub wait: Duration,
     /// Empty each home's whole Downloads folder (kiosk accounts), not only recorded files.
     pub empty_downloads_folder: bool,
+    /// Count database rows while planning (on scratch copies). A report of the plan needs it
+    /// (dry run, audit, a confirmation); a clean that only reports what it removed does not,
+    /// and runs the same statements once instead of twice.
+    pub count_rows: bool,
 }
 
 impl Default for Options {
@@ -35,6 +39,7 @@ impl Default for Options {
             ignore_locks: false,
             wait: Duration::ZERO,
             empty_downloads_folder: false,
+            count_rows: true,
         }
     }
 }
@@ -244,6 +249,10 @@ impl<'a> Planner<'a> {
         let mut actions = Vec::with_capacity(self.actions.len());
         for mut action in std::mem::take(&mut self.actions) {
             if let Action::Database { clean, rows } = &mut action {
+                if !self.opts.count_rows {
+                    actions.push(action);
+                    continue;
+                }
                 if scratch.is_none() {
                     match Scratch::new() {
                         Ok(s) => scratch = Some(s),
