@@ -5,51 +5,19 @@
 
 mod common;
 
+use common::browser::{self, serve_page};
 use common::{gomme, FixtureCopy};
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Serves one small page on 127.0.0.1 until the test ends.
-fn serve_page() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(200) {
-            let Ok(mut stream) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
-            let body = "<!doctype html><title>gomme</title><p>after the clean</p>";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    port
-}
-
-/// Waits for a child we started; past the deadline, ends it (by its PID) and fails.
-fn wait(mut child: Child, what: &str, limit: Duration) {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(
-                status.success() || status.code().is_some(),
-                "{what}: {status}"
-            );
-            return;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what} did not finish within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+/// Waits for a browser we started; it must end with an exit status (or be ended by us, and
+/// fail, past the limit).
+fn wait(child: std::process::Child, what: &str, limit: Duration) {
+    let status = browser::wait(child, what, limit);
+    assert!(
+        status.success() || status.code().is_some(),
+        "{what}: {status}"
+    );
 }
 
 fn manifest() -> serde_json::Value {
@@ -107,18 +75,9 @@ fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
     let profiles_ini = std::fs::read(home.join(".mozilla/firefox/profiles.ini")).unwrap();
     for rel in planted_profiles(&manifest, "firefox") {
         let profile = home.join(&rel);
-        let child = Command::new("firefox-esr")
-            .args(["--headless", "--no-remote", "--profile"])
-            .arg(&profile)
-            .arg("--screenshot")
-            .arg(copy.dir.path().join("shot.png"))
-            .arg(format!("http://127.0.0.1:{port}/"))
-            .env("HOME", &home)
-            .env("MOZ_CRASHREPORTER_DISABLE", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("firefox-esr is installed (scripts/install-test-deps)");
+        let shot = copy.dir.path().join("shot.png");
+        let url = format!("http://127.0.0.1:{port}/");
+        let child = browser::firefox(&home, &profile, &url, Some(&shot));
         wait(child, "firefox-esr", Duration::from_secs(120));
 
         assert_eq!(corrupt_files(&home), Vec::<String>::new(), "{rel}");
@@ -185,27 +144,8 @@ fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmark
             serde_json::from_slice(&std::fs::read(profile.join("Preferences")).unwrap()).unwrap();
         assert_eq!(prefs["profile"]["exit_type"], "Normal", "{rel}");
 
-        let child = Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--password-store=basic",
-            ])
-            .arg(format!("--user-data-dir={}", user_data.display()))
-            .arg(format!("--profile-directory={name}"))
-            .arg("--dump-dom")
-            .arg(format!("http://127.0.0.1:{port}/"))
-            .env("HOME", &home)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromium is installed (scripts/install-test-deps)");
+        let url = format!("http://127.0.0.1:{port}/");
+        let child = browser::chromium(&home, &user_data, &name, &url, true);
         wait(child, "chromium", Duration::from_secs(120));
 
         // Proof that Chromium really ran on this profile: it recorded the page it loaded.
