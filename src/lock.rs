@@ -85,8 +85,9 @@ pub fn chromium(user_data: &Path) -> LockState {
             return LockState::StaleLock;
         };
         if platform::hostname().as_deref() != Some(host) {
+            // The link's target is the home owner's to write: it is shown, never obeyed.
             return LockState::OtherHost {
-                host: host.to_owned(),
+                host: crate::sanitize::for_terminal(host).into_owned(),
             };
         }
         return if platform::pid_alive(pid) {

@@ -76,17 +76,8 @@ pub trait JsonEdit: std::fmt::Debug + Send + Sync {
 const MAX_JSON: u64 = 64 * 1024 * 1024;
 
 fn read_json(path: &Path) -> Result<serde_json::Value> {
-    let meta = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.file_type().is_symlink() || !meta.is_file() {
-        return Err(Error::Link { path: path.into() });
-    }
-    if meta.len() > MAX_JSON {
-        return Err(Error::Damaged {
-            path: path.into(),
-            what: "far too large".into(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    // Never through a link (in any folder on the way), never a FIFO, never more than MAX_JSON.
+    let bytes = fsops::read_regular(path, MAX_JSON)?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
         path: path.into(),
         what: format!("not valid JSON (line {})", e.line()),
@@ -189,7 +180,10 @@ impl<'a> Planner<'a> {
                 counts,
             }),
             Err(Error::Link { path }) => {
-                tracing::warn!(path = %path.display(), "is a link; not followed");
+                tracing::warn!(
+                    path = %crate::sanitize::for_terminal(&path.to_string_lossy()),
+                    "is a link; not followed"
+                );
             }
             Err(e) => {
                 let message = describe(category, &self.profile.path, base, &e);
@@ -366,7 +360,10 @@ fn settled_lock(profile: &Profile, deadline: Instant) -> crate::lock::LockState 
 /// `Téléchargements` on a French desktop), else `Downloads`.
 pub fn downloads_folder(home: &Path) -> PathBuf {
     let dirs = home.join(".config/user-dirs.dirs");
-    if let Ok(text) = std::fs::read_to_string(dirs) {
+    // Not through a link, not a FIFO, not a huge file: the account's owner writes it.
+    if let Ok(text) = fsops::read_regular(&dirs, 64 * 1024)
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    {
         for line in text.lines() {
             if let Some(value) = line.trim().strip_prefix("XDG_DOWNLOAD_DIR=") {
                 let value = value.trim().trim_matches('"');
@@ -416,7 +413,7 @@ fn plan_downloads_folders(profiles: &mut [ProfilePlan], opts: &Options) {
 }
 
 fn plan_profile(profile: &Profile, opts: &Options, deadline: Instant) -> ProfilePlan {
-    let _span = tracing::info_span!("plan", browser = %profile.browser, profile = %profile.profile)
+    let _span = tracing::info_span!("plan", browser = %profile.browser, profile = %crate::sanitize::for_terminal(&profile.profile))
         .entered();
     let lock = settled_lock(profile, deadline);
     let skipped = lock.blocks_cleaning() && !opts.ignore_locks;
@@ -480,7 +477,7 @@ impl Plan {
 fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     let profile = &plan.profile;
     let _span =
-        tracing::info_span!("clean", browser = %profile.browser, profile = %profile.profile)
+        tracing::info_span!("clean", browser = %profile.browser, profile = %crate::sanitize::for_terminal(&profile.profile))
             .entered();
     let now = crate::lock::state(profile.browser.family(), &profile.lock_dir);
     if plan.skipped || (now.blocks_cleaning() && !opts.ignore_locks) {

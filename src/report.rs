@@ -31,11 +31,17 @@ pub enum Status {
     Error,
 }
 
+/// Names from other people's disks need not be UTF-8; the report must stay valid JSON.
+fn lossy_path<S: serde::Serializer>(path: &std::path::Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProfileReport {
     pub browser: Browser,
     pub variant: Variant,
     pub profile: String,
+    #[serde(serialize_with = "lossy_path")]
     pub path: PathBuf,
     pub status: Status,
     pub categories: BTreeMap<Category, Counts>,

@@ -2,9 +2,16 @@
 //! dry run (the same statements, on a private copy, rolled back) and in the clean (committed).
 //! After the commit nothing of the deleted rows stays readable: `secure_delete` zeroes them,
 //! the WAL is checkpointed and truncated, and `VACUUM` drops the free pages.
+//!
+//! SQLite opens files by path (the database, then its `-wal`, `-shm` and `-journal` when it
+//! needs them). gomme checks the way to a database without following any link, opens it with
+//! `SQLITE_OPEN_NOFOLLOW`, and on Linux, when running as root, works on it with the file
+//! permissions of the profile's owner (`fsops::ActingAs`): a folder swapped for a link during
+//! the clean can then lead SQLite nowhere that person could not write to themselves.
 
 use crate::category::Category;
 use crate::error::{Error, Result};
+use crate::fsops;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -66,6 +73,8 @@ fn sidecar(db: &Path, suffix: &str) -> PathBuf {
 pub struct Scratch {
     dir: tempfile::TempDir,
     copies: Vec<(PathBuf, PathBuf)>,
+    /// Folders made so far (one per copy attempted, whether it worked or not).
+    slots: usize,
 }
 
 impl Scratch {
@@ -74,6 +83,7 @@ impl Scratch {
         Ok(Scratch {
             dir,
             copies: Vec::new(),
+            slots: 0,
         })
     }
 
@@ -82,7 +92,10 @@ impl Scratch {
         if let Some((_, copy)) = self.copies.iter().find(|(orig, _)| orig == db) {
             return Ok(copy.clone());
         }
-        let slot = self.dir.path().join(self.copies.len().to_string());
+        // A fresh folder per attempt: a copy that failed (a link, an unreadable file) must not
+        // make every later database of the profile fail too.
+        let slot = self.dir.path().join(self.slots.to_string());
+        self.slots += 1;
         fs::create_dir(&slot).map_err(|e| Error::io(&slot, e))?;
         let copy = copy_db(db, &slot)?;
         self.copies.push((db.to_path_buf(), copy.clone()));
@@ -103,11 +116,20 @@ impl DbClean {
                 }
                 // Errors name the real database, not its scratch copy.
                 let conn = open(&copy).map_err(|e| e.at(&self.path))?;
+                // A scratch copy is deleted right after: no need to wait for the disk.
+                conn.pragma_update(None, "synchronous", "OFF")
+                    .map_err(|e| Error::Sqlite {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
                 run(&conn, &self.path, &attach, self, false)
             }
             None => {
-                refuse_link(&self.path)?;
-                run(&open(&self.path)?, &self.path, &self.attach, self, true)
+                let owner = fsops::check_regular(&self.path)?;
+                let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
+                fsops::point("sqlite-open", &self.path);
+                let conn = open_real(&self.path)?;
+                run(&conn, &self.path, &self.attach, self, true)
             }
         }
     }
@@ -142,37 +164,55 @@ pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>>
     Ok(rows)
 }
 
-fn refuse_link(path: &Path) -> Result<()> {
-    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.file_type().is_symlink() || !meta.is_file() {
-        return Err(Error::Link { path: path.into() });
-    }
-    Ok(())
-}
-
-/// Copies a database and its sidecars (never through a link) into `dir`.
+/// Copies a database and its sidecars into `dir`, reading each through a descriptor opened
+/// without following any link. A sidecar that is a link is refused, as SQLite would refuse it
+/// in the clean.
 fn copy_db(db: &Path, dir: &Path) -> Result<PathBuf> {
-    refuse_link(db)?;
     let name = db.file_name().unwrap_or_default();
     let copy = dir.join(name);
-    fs::copy(db, &copy).map_err(|e| Error::io(db, e))?;
+    copy_file(&fsops::open_regular(db)?, db, &copy)?;
     for suffix in ["-wal", "-journal"] {
         let side = sidecar(db, suffix);
-        if fs::symlink_metadata(&side).is_ok_and(|m| m.is_file()) {
-            fs::copy(&side, sidecar(&copy, suffix)).map_err(|e| Error::io(&side, e))?;
+        match fsops::open_regular(&side) {
+            Ok(file) => copy_file(&file, &side, &sidecar(&copy, suffix))?,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(copy)
 }
 
+fn copy_file(mut from: &fs::File, path: &Path, to: &Path) -> Result<()> {
+    let mut out = fs::File::create(to).map_err(|e| Error::io(to, e))?;
+    std::io::copy(&mut from, &mut out).map_err(|e| Error::io(path, e))?;
+    Ok(())
+}
+
+/// Opens a scratch copy.
 fn open(path: &Path) -> Result<Connection> {
+    open_with(path, OpenFlags::empty())
+}
+
+/// Opens a database in a home: never through a link, temporary data (`VACUUM`'s copy) kept in
+/// memory rather than in a temporary folder the profile's owner may not be allowed to write.
+fn open_real(path: &Path) -> Result<Connection> {
+    let conn = open_with(path, OpenFlags::SQLITE_OPEN_NOFOLLOW)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .map_err(|e| Error::Sqlite {
+            path: path.into(),
+            source: e,
+        })?;
+    Ok(conn)
+}
+
+fn open_with(path: &Path, extra: OpenFlags) -> Result<Connection> {
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
     };
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | extra,
     )
     .map_err(sql)?;
     // A browser that starts meanwhile must make us fail fast, not hang a logoff script.
@@ -191,10 +231,13 @@ fn run(
         path: path.into(),
         source: e,
     };
+    if compact {
+        fsops::point("sqlite-begin", path);
+    }
     check_schema(conn, path, &clean.schema)?;
     for (name, other) in attach {
-        refuse_link(other)?;
-        conn.execute("ATTACH DATABASE ?1 AS ?2", (other.to_string_lossy(), name))
+        fsops::check_regular(other)?;
+        conn.execute("ATTACH DATABASE ?1 AS ?2", (path_value(other), name))
             .map_err(sql)?;
     }
     conn.pragma_update(None, "secure_delete", true)
@@ -211,8 +254,14 @@ fn run(
             rows.push(0);
             continue;
         }
+        if compact {
+            fsops::point("sqlite-step", path);
+        }
         let changed = tx.execute(&step.sql, []).map_err(sql)?;
         rows.push(changed as u64);
+    }
+    if compact {
+        fsops::point("sqlite-commit", path);
     }
     tx.commit().map_err(sql)?;
     for (name, _) in attach {
@@ -222,11 +271,14 @@ fn run(
         return Ok(rows);
     }
     // Nothing of the deleted rows may survive in the WAL or in free pages.
+    fsops::point("sqlite-compact", path);
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(sql)?;
+    fsops::point("sqlite-vacuum", path);
     conn.execute_batch("VACUUM").map_err(sql)?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(sql)?;
+    fsops::point("sqlite-done", path);
     Ok(rows)
 }
 
@@ -270,6 +322,23 @@ fn check_schema(conn: &Connection, path: &Path, schema: &Schema) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A file name as SQLite takes it: its bytes as they are on Unix (a folder name that is not
+/// UTF-8 must still name the same file), UTF-8 elsewhere.
+fn path_value(path: &Path) -> rusqlite::types::Value {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        match path.to_str() {
+            Some(text) => rusqlite::types::Value::Text(text.to_owned()),
+            None => rusqlite::types::Value::Blob(path.as_os_str().as_bytes().to_vec()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        rusqlite::types::Value::Text(path.to_string_lossy().into_owned())
+    }
 }
 
 /// Quotes a text value for SQL (single quotes doubled).

@@ -55,6 +55,10 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         add(path, true, warnings);
     }
     for dir in [ctx.config.to_path_buf(), ctx.config.join("Profiles")] {
+        // `config` is resolved and inside the home; a `Profiles` link is not listed.
+        if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
         let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };

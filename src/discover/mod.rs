@@ -21,8 +21,10 @@ pub struct Profile {
     /// The profile's folder name (`abcd1234.default-esr`, `Default`, `Profile 1`). Display names
     /// from `profiles.ini` or `Local State` are not used: they may be a person's name.
     pub profile: String,
+    #[serde(serialize_with = "lossy")]
     pub path: PathBuf,
     /// The profile's OS cache folder, when the browser keeps one apart and it exists.
+    #[serde(serialize_with = "lossy_opt")]
     pub cache_dir: Option<PathBuf>,
     /// The home this profile was found in.
     #[serde(skip)]
@@ -36,9 +38,23 @@ pub struct Profile {
     pub lock_dir: PathBuf,
 }
 
+/// A path in JSON: names from other people's disks need not be UTF-8, and the report must
+/// stay valid JSON (serde refuses such a path outright).
+fn lossy<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+fn lossy_opt<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => lossy(p, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// A problem found while looking, reported in one line; discovery goes on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
+    #[serde(serialize_with = "lossy")]
     pub path: PathBuf,
     pub message: String,
 }
@@ -154,6 +170,10 @@ fn expand(home: &Path, pattern: &str) -> Vec<PathBuf> {
         let mut next = Vec::new();
         for dir in current {
             if comp == "*" {
+                // Never list a folder that a link leads to out of the home.
+                if !fs::canonicalize(&dir).is_ok_and(|real| real.starts_with(home)) {
+                    continue;
+                }
                 let Ok(entries) = fs::read_dir(&dir) else {
                     continue;
                 };
@@ -200,15 +220,31 @@ pub(crate) fn is_plain_relative(rel: &Path) -> bool {
 /// The largest settings file gomme reads; past this a file is broken or hostile.
 const MAX_SETTINGS_FILE: u64 = 16 * 1024 * 1024;
 
-/// Reads a small settings file as text. `Ok(None)` if absent; a warning if unreadable.
+/// Reads a small settings file as text. `Ok(None)` if absent; a warning if unreadable. A link
+/// is not followed, and a FIFO or device in its place is not waited on.
 fn read_settings(path: &Path, warnings: &mut Vec<Warning>) -> Option<String> {
-    let file = match fs::File::open(path) {
+    let file = match crate::fsops::open_regular(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-        Err(e) => {
+        Err(crate::error::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            return None
+        }
+        Err(crate::error::Error::Link { .. }) => {
             warnings.push(Warning {
                 path: path.into(),
-                message: format!("cannot be read ({e}); looking at the folders instead"),
+                message: "is a link; not followed; looking at the folders instead".into(),
+            });
+            return None;
+        }
+        Err(e) => {
+            let why = match e {
+                crate::error::Error::Io { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            warnings.push(Warning {
+                path: path.into(),
+                message: format!("cannot be read ({why}); looking at the folders instead"),
             });
             return None;
         }

@@ -3,8 +3,8 @@
 //! stay with their counters reset, every other History table is emptied.
 
 use super::{
-    database_if_present, fixup, keep_cookies, remove_database_file, remove_downloaded_files, step,
-    step_if, Engine,
+    database_if_present, fixup, keep_cookies, remove_database_file, remove_downloaded_files,
+    remove_entries, step, step_if, Engine,
 };
 use crate::category::Category::{self, *};
 use crate::plan::{JsonEdit, Planner};
@@ -191,14 +191,14 @@ impl Engine for Chromium {
             }
             // The OS cache folder of a Chromium profile holds nothing but caches.
             if let Some(cache) = p.profile.cache_dir.clone() {
-                p.remove_entries(Cache, &cache, |_| true);
+                remove_entries(p, Cache, &cache, |_| true);
             }
         }
         if p.wants(SiteData) {
             for name in SITE_DATA_DIRS {
                 p.remove(SiteData, &dir, name);
             }
-            p.remove_entries(SiteData, &dir.join("IndexedDB"), |origin| {
+            remove_entries(p, SiteData, &dir.join("IndexedDB"), |origin| {
                 !origin.starts_with("chrome-extension_")
             });
             for name in [
@@ -323,8 +323,10 @@ fn owns_user_data(p: &Planner) -> bool {
     let Ok(entries) = std::fs::read_dir(user_data) else {
         return false;
     };
+    // A profile folder that is a link is not cleaned, so it cannot be the owner.
     let first = entries
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| e.path().join("Preferences").is_file())
         .map(|e| e.file_name())
         .min();
@@ -374,6 +376,9 @@ fn plan_downloaded_files(p: &mut Planner, dir: &Path) {
     );
 }
 
+/// The largest bookmarks file gomme reads.
+const MAX_BOOKMARKS: u64 = 64 * 1024 * 1024;
+
 /// Every URL in `Bookmarks` and `AccountBookmarks`.
 fn bookmarked_urls(dir: &Path) -> Vec<String> {
     fn walk(node: &Value, out: &mut Vec<String>) {
@@ -389,7 +394,8 @@ fn bookmarked_urls(dir: &Path) -> Vec<String> {
     }
     let mut urls = Vec::new();
     for name in ["Bookmarks", "AccountBookmarks"] {
-        if let Ok(bytes) = std::fs::read(dir.join(name)) {
+        // Never through a link, never a FIFO, never a huge file read whole.
+        if let Ok(bytes) = crate::fsops::read_regular(&dir.join(name), MAX_BOOKMARKS) {
             if let Ok(json) = serde_json::from_slice::<Value>(&bytes) {
                 walk(&json, &mut urls);
             }

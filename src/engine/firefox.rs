@@ -4,7 +4,7 @@
 
 use super::{
     database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
-    remove_downloaded_files, step, step_if, Engine,
+    remove_downloaded_files, remove_entries, step, step_if, Engine,
 };
 use crate::category::Category::*;
 use crate::plan::Planner;
@@ -260,7 +260,7 @@ fn plan_site_data(p: &mut Planner) {
     let dir = p.profile.path.clone();
     let storage = dir.join("storage");
     for repo in ["default", "temporary", "private"] {
-        p.remove_entries(SiteData, &storage.join(repo), |origin| {
+        remove_entries(p, SiteData, &storage.join(repo), |origin| {
             !origin.starts_with("moz-extension+++")
         });
     }

@@ -34,6 +34,25 @@ fn remove_database_file(p: &mut Planner, category: Category, base: &Path, name: 
     }
 }
 
+/// Plans the removal of the entries of the folder `base` that `pick` chooses. A `base` that is
+/// a link, or is reached through one, is not even listed: its names belong to whatever it
+/// leads to.
+pub(super) fn remove_entries(
+    p: &mut Planner,
+    category: Category,
+    base: &Path,
+    pick: impl Fn(&str) -> bool,
+) {
+    if crate::fsops::exists(base) && !crate::fsops::is_plain_dir(base) {
+        tracing::warn!(
+            path = %crate::sanitize::for_terminal(&base.to_string_lossy()),
+            "is a link, leads through one or is not a folder; not followed"
+        );
+        return;
+    }
+    p.remove_entries(category, base, pick);
+}
+
 /// Plans the removal of the downloaded files a browser database records: `sql` reads one
 /// recorded location per row, `to_path` turns it into a path. Records that no longer match a
 /// file gomme may delete are only counted in the log.
