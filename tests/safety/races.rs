@@ -208,15 +208,6 @@ mod imp {
             check_outside(case, snap, strict);
         }
         check_outside(case, &etc_before, strict);
-        // K1: plan.rs reads Preferences by path; the rewrite itself is refused (a change would
-        // show as "was changed").
-        let (k1, rest): (Vec<String>, Vec<String>) = std::mem::take(&mut case.escapes)
-            .into_iter()
-            .partition(|e| e.ends_with("/mirror/Preferences was read"));
-        case.escapes = rest;
-        for e in k1 {
-            case.known("K1", e);
-        }
     }
 
     /// Hand-made swaps on `fsops::remove` and `fsops::replace_file`, as root over a root-owned
