@@ -100,7 +100,13 @@ pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
 #[cfg(not(unix))]
 pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
     check_inside(path, base)?;
-    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        // Already gone (another profile's record named the same file): nothing left to do,
+        // as on Unix.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Counts::default()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
     if meta.file_type().is_symlink() || is_reparse_point(&meta) {
         return Err(Error::Link { path: path.into() });
     }
