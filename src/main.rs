@@ -245,7 +245,9 @@ fn shortcut(
             anyhow::bail!("an icon for every account needs administrator rights: run gomme again as root (sudo) or as administrator");
         }
         if platform == Platform::Windows {
-            desktops.push((gomme::shortcut::public_desktop(), None));
+            let public = gomme::shortcut::public_desktop()
+                .context("cannot find the public desktop; name it with --desktop DIR")?;
+            desktops.push((public, None));
         } else {
             for account in gomme::users::all(std::path::Path::new("/"), false)? {
                 desktops.push((

@@ -66,8 +66,7 @@ pub fn desktop_of(home: &Path) -> PathBuf {
     home.join("Desktop")
 }
 
-/// Windows' desktop shared by every account.
-pub fn public_desktop() -> PathBuf {
-    let public = std::env::var_os("PUBLIC").unwrap_or_else(|| "C:\\Users\\Public".into());
-    PathBuf::from(public).join("Desktop")
+/// Windows' desktop shared by every account (the Public Known Folder's `Desktop`).
+pub fn public_desktop() -> Option<PathBuf> {
+    dirs::public_dir().map(|public| public.join("Desktop"))
 }

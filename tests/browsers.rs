@@ -20,6 +20,22 @@ fn wait(child: std::process::Child, what: &str, limit: Duration) {
     );
 }
 
+/// A copy of the fixture home, cleaned by gomme (which must succeed).
+fn cleaned_copy() -> FixtureCopy {
+    let copy = FixtureCopy::new();
+    let out = gomme()
+        .args(["clean", "--home", copy.home().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    copy
+}
+
 fn manifest() -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap()
 }
@@ -58,18 +74,8 @@ fn planted_profiles(manifest: &serde_json::Value, browser: &str) -> Vec<String> 
 #[test]
 #[cfg_attr(windows, ignore = "starts Debian's firefox-esr, a Linux program")]
 fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
-    let copy = FixtureCopy::new();
+    let copy = cleaned_copy();
     let home = copy.home();
-    let out = gomme()
-        .args(["clean", "--home", home.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let port = serve_page();
     let manifest = manifest();
     let profiles_ini = std::fs::read(home.join(".mozilla/firefox/profiles.ini")).unwrap();
@@ -121,18 +127,8 @@ fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
 #[test]
 #[cfg_attr(windows, ignore = "starts Debian's chromium, a Linux program")]
 fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmarks() {
-    let copy = FixtureCopy::new();
+    let copy = cleaned_copy();
     let home = copy.home();
-    let out = gomme()
-        .args(["clean", "--home", home.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let port = serve_page();
     let manifest = manifest();
     let user_data = home.join(".config/chromium");

@@ -38,24 +38,7 @@ fn a_clean_leaves_no_marker_live_or_leftover_and_keeps_bookmarks_and_settings() 
     );
 
     clean(&copy, &[]);
-    let after = scan_copy(&copy, &[]);
-    let traces: Vec<String> = after
-        .traces(None)
-        .iter()
-        .map(|m| format!("{} {} {} {}", m.browser, m.category, m.token, m.profile))
-        .collect();
-    assert!(
-        traces.is_empty(),
-        "traces left:\n{}\n{}",
-        traces.join("\n"),
-        after.details()
-    );
-    let missing: Vec<&str> = after
-        .missing_keepers()
-        .iter()
-        .map(|m| m.token.as_str())
-        .collect();
-    assert!(missing.is_empty(), "keepers lost: {missing:?}\n{after}");
+    scan_copy(&copy, &[]).assert_clean();
 }
 
 #[test]

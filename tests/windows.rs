@@ -213,23 +213,7 @@ fn the_windows_layout_fixture_home_is_found_and_cleaned_to_zero_markers() {
 
     let mut after = scan(&home, &m.markers);
     after.set_kept_domains(&[]);
-    let traces: Vec<String> = after
-        .traces(None)
-        .iter()
-        .map(|t| format!("{} {} {} {}", t.browser, t.category, t.token, t.profile))
-        .collect();
-    assert!(
-        traces.is_empty(),
-        "traces left:\n{}\n{}",
-        traces.join("\n"),
-        after.details()
-    );
-    let missing: Vec<&str> = after
-        .missing_keepers()
-        .iter()
-        .map(|k| k.token.as_str())
-        .collect();
-    assert!(missing.is_empty(), "keepers lost: {missing:?}");
+    after.assert_clean();
     let out = gomme()
         .args(["audit", "--home", home.to_str().unwrap()])
         .output()

@@ -129,6 +129,27 @@ pub fn scan_tokens(home: &Path, tokens: &[&str]) -> ScanReport {
 }
 
 impl ScanReport {
+    /// Fails the test, saying what and where, if any trace is left or any keeper is lost.
+    pub fn assert_clean(&self) {
+        let traces: Vec<String> = self
+            .traces(None)
+            .iter()
+            .map(|m| format!("{} {} {} {}", m.browser, m.category, m.token, m.profile))
+            .collect();
+        assert!(
+            traces.is_empty(),
+            "traces left:\n{}\n{}",
+            traces.join("\n"),
+            self.details()
+        );
+        let missing: Vec<&str> = self
+            .missing_keepers()
+            .iter()
+            .map(|m| m.token.as_str())
+            .collect();
+        assert!(missing.is_empty(), "keepers lost: {missing:?}\n{self}");
+    }
+
     pub fn marker(&self, token: &str) -> Option<&Marker> {
         self.markers.iter().find(|m| m.token == token)
     }
