@@ -51,18 +51,108 @@ pub fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-/// Counts what [`remove`] would remove at `path`: a file, or every file and link below a
-/// directory on the same filesystem. A link at `path`, or in any folder leading to it, is
-/// refused; a mount point at `path` counts nothing (it is not crossed).
-#[cfg(unix)]
-pub fn measure(path: &Path) -> Result<Counts> {
-    nofollow::tree(path, false)
+/// Folders gomme works in, kept open from one call to the next: the files of a profile share
+/// most of their way from `/`, which is then opened (and checked for links) once, not once per
+/// file. Each open folder keeps naming the folder that was checked, whatever is renamed or
+/// swapped on its path later; use one `Folders` for one pass over one profile.
+#[derive(Default)]
+pub struct Folders {
+    #[cfg(unix)]
+    way: nofollow::Way,
+}
+
+impl Folders {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// See [`measure`].
+    pub fn measure(&mut self, path: &Path) -> Result<Counts> {
+        #[cfg(unix)]
+        {
+            nofollow::tree(&mut self.way, path, nofollow::Mode::Measure)
+        }
+        #[cfg(not(unix))]
+        {
+            measure_path(path)
+        }
+    }
+
+    /// What [`measure`] checks of `path` itself (there, not a link, no link on the way),
+    /// without looking below it: for a clean that counts what it removes as it goes.
+    pub fn check(&mut self, path: &Path) -> Result<()> {
+        #[cfg(unix)]
+        {
+            nofollow::tree(&mut self.way, path, nofollow::Mode::Check).map(|_| ())
+        }
+        #[cfg(not(unix))]
+        {
+            let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+            if meta.file_type().is_symlink() || is_reparse_point(&meta) {
+                return Err(Error::Link { path: path.into() });
+            }
+            Ok(())
+        }
+    }
+
+    /// See [`open_regular`].
+    pub fn open_regular(&mut self, path: &Path) -> Result<fs::File> {
+        #[cfg(unix)]
+        {
+            nofollow::open_regular(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            open_regular(path)
+        }
+    }
+
+    /// See [`check_regular`].
+    pub fn check_regular(&mut self, path: &Path) -> Result<Owner> {
+        #[cfg(unix)]
+        {
+            nofollow::check_regular(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            check_regular(path)
+        }
+    }
+
+    /// See [`remove`].
+    pub fn remove(&mut self, path: &Path, base: &Path) -> Result<Counts> {
+        check_inside(path, base)?;
+        #[cfg(unix)]
+        {
+            nofollow::tree(&mut self.way, path, nofollow::Mode::Remove)
+        }
+        #[cfg(not(unix))]
+        {
+            remove_path(path)
+        }
+    }
 }
 
 /// Counts what [`remove`] would remove at `path`: a file, or every file and link below a
-/// directory on the same filesystem. A link at `path` itself is refused.
-#[cfg(not(unix))]
+/// directory on the same filesystem. A link at `path`, or in any folder leading to it, is
+/// refused (on Windows, a link at `path` itself); a mount point at `path` counts nothing (it
+/// is not crossed).
 pub fn measure(path: &Path) -> Result<Counts> {
+    Folders::new().measure(path)
+}
+
+/// Removes `path` (a file, or a directory tree on the same filesystem) and returns what was
+/// removed. `base` is the directory the plan allowed: nothing outside it is touched, and a link
+/// at `path` (on Unix, or in any folder leading to it, even one swapped in after planning) is
+/// refused. Links inside the tree are removed as links; their targets are not touched. A
+/// directory that cannot go (a mount point below, a file that failed) stays; a mount point at
+/// `path` is left whole.
+pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
+    Folders::new().remove(path, base)
+}
+
+#[cfg(not(unix))]
+fn measure_path(path: &Path) -> Result<Counts> {
     let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.file_type().is_symlink() || is_reparse_point(&meta) {
         return Err(Error::Link { path: path.into() });
@@ -81,25 +171,8 @@ pub fn measure(path: &Path) -> Result<Counts> {
     Ok(counts)
 }
 
-/// Removes `path` (a file, or a directory tree on the same filesystem) and returns what was
-/// removed. `base` is the directory the plan allowed: nothing outside it is touched, and a link
-/// at `path` (or in any folder leading to it, even one swapped in after planning) is refused.
-/// Links inside the tree are removed as links; their targets are not touched. A directory that
-/// cannot go (a mount point below, a file that failed) stays; a mount point at `path` is left
-/// whole.
-#[cfg(unix)]
-pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
-    check_inside(path, base)?;
-    nofollow::tree(path, true)
-}
-
-/// Removes `path` (a file, or a directory tree on the same filesystem) and returns what was
-/// removed. `base` is the directory the plan allowed: nothing outside it is touched, and a link
-/// at `path` is refused. Links inside the tree are removed as links; their targets are not
-/// touched. A directory that cannot go (a mount point below, a file that failed) stays.
 #[cfg(not(unix))]
-pub fn remove(path: &Path, base: &Path) -> Result<Counts> {
-    check_inside(path, base)?;
+fn remove_path(path: &Path) -> Result<Counts> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         // Already gone (another profile's record named the same file): nothing left to do,
@@ -284,7 +357,7 @@ fn is_reparse_point(_meta: &fs::Metadata) -> bool {
 pub fn open_regular(path: &Path) -> Result<fs::File> {
     #[cfg(unix)]
     {
-        nofollow::open_regular(path)
+        Folders::new().open_regular(path)
     }
     #[cfg(not(unix))]
     {
@@ -346,7 +419,7 @@ pub struct Owner(pub Option<(u32, u32)>);
 pub fn check_regular(path: &Path) -> Result<Owner> {
     #[cfg(unix)]
     {
-        nofollow::check_regular(path)
+        Folders::new().check_regular(path)
     }
     #[cfg(not(unix))]
     {
@@ -501,10 +574,10 @@ pub mod test_points {
 #[cfg(unix)]
 mod nofollow {
     use super::{not_regular, point, Counts, Error, Owner, Result, MAX_DEPTH};
-    use std::ffi::{CStr, CString, OsStr};
+    use std::ffi::{CStr, CString, OsStr, OsString};
     use std::fs;
     use std::io::{self, Write};
-    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
+    use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::path::{Component, Path, PathBuf};
@@ -541,7 +614,7 @@ mod nofollow {
         Ok(unsafe { OwnedFd::from_raw_fd(fd) })
     }
 
-    fn stat_at(dir: &OwnedFd, name: &CStr) -> io::Result<libc::stat> {
+    fn stat_at(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<libc::stat> {
         // SAFETY: a zeroed stat is a valid buffer; `name` is a valid C string.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
         cvt(unsafe {
@@ -555,7 +628,7 @@ mod nofollow {
         Ok(st)
     }
 
-    fn stat_fd(fd: &OwnedFd) -> io::Result<libc::stat> {
+    fn stat_fd(fd: BorrowedFd<'_>) -> io::Result<libc::stat> {
         // SAFETY: a zeroed stat is a valid buffer for fstat.
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
         cvt(unsafe { libc::fstat(fd.as_raw_fd(), &mut st) })?;
@@ -566,53 +639,114 @@ mod nofollow {
     struct Parent {
         dir: OwnedFd,
         name: CString,
-        owner: Owner,
     }
 
     /// Opens, one component at a time from `/`, the folder that holds `path`, never through a
     /// link: a component that is a link, even one swapped in a moment ago, is refused.
     fn open_parent(path: &Path) -> Result<Parent> {
-        let bad = || {
-            Error::io(
-                path,
-                io::Error::new(io::ErrorKind::InvalidInput, "not a plain absolute path"),
-            )
-        };
-        let mut components = path.components();
-        if components.next() != Some(Component::RootDir) {
-            return Err(bad());
-        }
-        let mut names = Vec::new();
-        for c in components {
-            match c {
-                Component::Normal(name) => names.push(name),
-                _ => return Err(bad()),
-            }
-        }
-        let Some((last, folders)) = names.split_last() else {
-            return Err(bad());
-        };
-        let mut dir = open_dir(libc::AT_FDCWD, c"/", THROUGH).map_err(|e| Error::io("/", e))?;
-        let mut owner = Owner(None);
-        let mut so_far = PathBuf::from("/");
-        for name in folders {
-            so_far.push(name);
-            let c = cstring(name).map_err(|e| Error::io(&so_far, e))?;
-            dir = match open_dir(dir.as_raw_fd(), &c, THROUGH) {
-                Ok(next) => next,
-                Err(e) => return Err(refusal(&dir, &c, &so_far, e)),
+        let mut way = Way::default();
+        let name = way.parent(path)?;
+        let top = way.levels.pop().expect("a way holds at least /");
+        Ok(Parent { dir: top.dir, name })
+    }
+
+    /// One folder on a [`Way`].
+    struct Level {
+        name: OsString,
+        dir: OwnedFd,
+        /// The owner of the deepest folder so far that root does not own (see `Owner`).
+        owner: Owner,
+        dev: libc::dev_t,
+        /// Its mount, looked up when first needed.
+        mount: Option<Option<u64>>,
+    }
+
+    /// The folders from `/` to the one holding the last path looked at, each opened without
+    /// following a link. The next path reuses the part of the way it shares with the last one
+    /// (a profile's files share all but the last few folders), so a profile's thousands of
+    /// files cost one open per folder, not one per folder per file. An open folder keeps
+    /// naming the folder that was checked, whatever is renamed or swapped on its path later.
+    #[derive(Default)]
+    pub struct Way {
+        levels: Vec<Level>,
+    }
+
+    impl Way {
+        /// Opens (or keeps) the folders leading to `path`, refusing any link, and returns the
+        /// last component; the folder holding it is then the top of the way.
+        fn parent(&mut self, path: &Path) -> Result<CString> {
+            let bad = || {
+                Error::io(
+                    path,
+                    io::Error::new(io::ErrorKind::InvalidInput, "not a plain absolute path"),
+                )
             };
-            let st = stat_fd(&dir).map_err(|e| Error::io(&so_far, e))?;
-            if st.st_uid != 0 {
-                owner = Owner(Some((st.st_uid, st.st_gid)));
+            let mut components = path.components();
+            if components.next() != Some(Component::RootDir) {
+                return Err(bad());
             }
+            let mut names = Vec::new();
+            for c in components {
+                match c {
+                    Component::Normal(name) => names.push(name),
+                    _ => return Err(bad()),
+                }
+            }
+            let Some((last, folders)) = names.split_last() else {
+                return Err(bad());
+            };
+            if self.levels.is_empty() {
+                let dir = open_dir(libc::AT_FDCWD, c"/", THROUGH).map_err(|e| Error::io("/", e))?;
+                let st = stat_fd(dir.as_fd()).map_err(|e| Error::io("/", e))?;
+                self.levels.push(Level {
+                    name: OsString::new(),
+                    dir,
+                    owner: Owner(None),
+                    dev: st.st_dev,
+                    mount: None,
+                });
+            }
+            let shared = folders
+                .iter()
+                .zip(&self.levels[1..])
+                .take_while(|(name, level)| **name == level.name)
+                .count();
+            self.levels.truncate(1 + shared);
+            let mut so_far: PathBuf = std::iter::once(OsStr::new("/"))
+                .chain(folders[..shared].iter().copied())
+                .collect();
+            for name in &folders[shared..] {
+                so_far.push(name);
+                let c = cstring(name).map_err(|e| Error::io(&so_far, e))?;
+                let top = self.levels.last().expect("/ is always there");
+                let dir = match open_dir(top.dir.as_raw_fd(), &c, THROUGH) {
+                    Ok(next) => next,
+                    Err(e) => return Err(refusal(top.dir.as_fd(), &c, &so_far, e)),
+                };
+                let st = stat_fd(dir.as_fd()).map_err(|e| Error::io(&so_far, e))?;
+                let owner = if st.st_uid != 0 {
+                    Owner(Some((st.st_uid, st.st_gid)))
+                } else {
+                    top.owner
+                };
+                self.levels.push(Level {
+                    name: name.to_os_string(),
+                    dir,
+                    owner,
+                    dev: st.st_dev,
+                    mount: None,
+                });
+            }
+            cstring(last).map_err(|e| Error::io(path, e))
         }
-        let name = cstring(last).map_err(|e| Error::io(path, e))?;
-        Ok(Parent { dir, name, owner })
+
+        fn top(&mut self) -> &mut Level {
+            self.levels.last_mut().expect("a way holds at least /")
+        }
     }
 
     /// The error for something that could not be opened: a link is refused as such.
-    fn refusal(dir: &OwnedFd, name: &CStr, path: &Path, e: io::Error) -> Error {
+    fn refusal(dir: BorrowedFd<'_>, name: &CStr, path: &Path, e: io::Error) -> Error {
         if stat_at(dir, name).is_ok_and(|st| kind(&st) == libc::S_IFLNK) {
             Error::Link { path: path.into() }
         } else {
@@ -621,28 +755,31 @@ mod nofollow {
     }
 
     pub(super) fn is_plain_dir(path: &Path) -> bool {
-        open_parent(path)
-            .is_ok_and(|p| stat_at(&p.dir, &p.name).is_ok_and(|st| kind(&st) == libc::S_IFDIR))
+        open_parent(path).is_ok_and(|p| {
+            stat_at(p.dir.as_fd(), &p.name).is_ok_and(|st| kind(&st) == libc::S_IFDIR)
+        })
     }
 
-    pub(super) fn check_regular(path: &Path) -> Result<Owner> {
-        let parent = open_parent(path)?;
-        let st = stat_at(&parent.dir, &parent.name).map_err(|e| Error::io(path, e))?;
+    pub(super) fn check_regular(way: &mut Way, path: &Path) -> Result<Owner> {
+        let name = way.parent(path)?;
+        let top = way.top();
+        let st = stat_at(top.dir.as_fd(), &name).map_err(|e| Error::io(path, e))?;
         match kind(&st) {
-            libc::S_IFREG => Ok(parent.owner),
+            libc::S_IFREG => Ok(top.owner),
             libc::S_IFLNK => Err(Error::Link { path: path.into() }),
             _ => Err(not_regular(path)),
         }
     }
 
-    pub(super) fn open_regular(path: &Path) -> Result<fs::File> {
-        let parent = open_parent(path)?;
+    pub(super) fn open_regular(way: &mut Way, path: &Path) -> Result<fs::File> {
+        let name = way.parent(path)?;
+        let dir = way.top().dir.as_fd();
         let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
         // SAFETY: the name is a valid C string; the descriptor is owned from here on.
-        let fd = unsafe { libc::openat(parent.dir.as_raw_fd(), parent.name.as_ptr(), flags) };
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
         if fd < 0 {
             let e = io::Error::last_os_error();
-            return Err(refusal(&parent.dir, &parent.name, path, e));
+            return Err(refusal(dir, &name, path, e));
         }
         // SAFETY: `fd` was just opened and nothing else owns it.
         let file = unsafe { fs::File::from_raw_fd(fd) };
@@ -653,36 +790,53 @@ mod nofollow {
         Ok(file)
     }
 
+    /// What [`tree`] does with what it finds.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Mode {
+        /// Only what `path` is (refused, gone, a mount point or there), nothing below.
+        Check,
+        Measure,
+        Remove,
+    }
+
     /// Counts, or removes, what `path` holds (see `fsops::measure` and `fsops::remove`).
     /// Removing something already gone is done, not an error: another profile of the same
     /// home may have removed it first (a downloaded file both browsers recorded, a kiosk
     /// Downloads folder emptied whole).
-    pub(super) fn tree(path: &Path, remove: bool) -> Result<Counts> {
+    pub(super) fn tree(way: &mut Way, path: &Path, mode: Mode) -> Result<Counts> {
+        let remove = mode == Mode::Remove;
         let gone = |e: &io::Error| remove && e.kind() == io::ErrorKind::NotFound;
-        let parent = match open_parent(path) {
+        let name = match way.parent(path) {
             Err(Error::Io { source, .. }) if gone(&source) => return Ok(Counts::default()),
             other => other?,
         };
-        let st = match stat_at(&parent.dir, &parent.name) {
+        let top = way.top();
+        let st = match stat_at(top.dir.as_fd(), &name) {
             Err(e) if gone(&e) => return Ok(Counts::default()),
             other => other.map_err(|e| Error::io(path, e))?,
         };
         if kind(&st) == libc::S_IFLNK {
             return Err(Error::Link { path: path.into() });
         }
-        let here = stat_fd(&parent.dir).map_err(|e| Error::io(path, e))?;
-        if st.st_dev != here.st_dev {
+        if st.st_dev != top.dev {
             not_crossed(path);
             return Ok(Counts::default());
         }
+        if mode == Mode::Check {
+            return Ok(Counts::default());
+        }
+        let dir = top.dir.as_fd();
+        let mount = *top
+            .mount
+            .get_or_insert_with(|| place(dir).ok().and_then(|p| p.1));
         let mut walk = Walk {
             remove,
-            dev: here.st_dev,
-            mount: mount_id(&parent.dir, None),
+            dev: top.dev,
+            mount,
             counts: Counts::default(),
             error: None,
         };
-        walk.entry(&parent.dir, &parent.name, path, &st, 0);
+        walk.entry(dir, &name, path, &st, 0);
         match walk.error {
             Some(e) => Err(e),
             None => Ok(walk.counts),
@@ -706,27 +860,29 @@ mod nofollow {
         );
     }
 
-    /// The mount an open folder (`name` `None`) or an entry of it belongs to. A folder
+    /// The filesystem and the mount an open folder belongs to (one `statx`). A folder
     /// bind-mounted from the same filesystem has the same device, not the same mount.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fn mount_id(dir: &OwnedFd, name: Option<&CStr>) -> Option<u64> {
+    fn place(dir: BorrowedFd<'_>) -> io::Result<(libc::dev_t, Option<u64>)> {
         const STX_MNT_ID: libc::c_uint = 0x1000;
-        let (path, flags) = match name {
-            Some(n) => (
-                n.as_ptr(),
-                libc::AT_SYMLINK_NOFOLLOW | libc::AT_NO_AUTOMOUNT,
-            ),
-            None => (c"".as_ptr(), libc::AT_EMPTY_PATH | libc::AT_NO_AUTOMOUNT),
-        };
-        // SAFETY: a zeroed statx is a valid buffer; `path` is a valid C string.
+        let flags = libc::AT_EMPTY_PATH | libc::AT_NO_AUTOMOUNT;
+        // SAFETY: a zeroed statx is a valid buffer; the path is a valid (empty) C string.
         let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-        let rc = unsafe { libc::statx(dir.as_raw_fd(), path, flags, STX_MNT_ID, &mut stx) };
-        (rc == 0 && stx.stx_mask & STX_MNT_ID != 0).then_some(stx.stx_mnt_id)
+        let rc = unsafe { libc::statx(dir.as_raw_fd(), c"".as_ptr(), flags, STX_MNT_ID, &mut stx) };
+        if rc != 0 {
+            // No statx (an old kernel, a sandbox): the device alone.
+            return Ok((stat_fd(dir)?.st_dev, None));
+        }
+        let dev = libc::makedev(stx.stx_dev_major, stx.stx_dev_minor);
+        Ok((
+            dev,
+            (stx.stx_mask & STX_MNT_ID != 0).then_some(stx.stx_mnt_id),
+        ))
     }
 
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    fn mount_id(_dir: &OwnedFd, _name: Option<&CStr>) -> Option<u64> {
-        None
+    fn place(dir: BorrowedFd<'_>) -> io::Result<(libc::dev_t, Option<u64>)> {
+        Ok((stat_fd(dir)?.st_dev, None))
     }
 
     impl Walk {
@@ -741,7 +897,7 @@ mod nofollow {
         /// One entry of the open folder `dir`, as `fstatat` saw it a moment ago.
         fn entry(
             &mut self,
-            dir: &OwnedFd,
+            dir: BorrowedFd<'_>,
             name: &CStr,
             path: &Path,
             st: &libc::stat,
@@ -772,12 +928,16 @@ mod nofollow {
                     };
                 }
             };
-            match stat_fd(&sub) {
-                Ok(now) if self.same_place(now.st_dev, mount_id(&sub, None)) => {}
+            match place(sub.as_fd()) {
+                Ok((dev, mount)) if self.same_place(dev, mount) => {}
                 // A mount point (a bind mount of the same filesystem included): not crossed.
                 Ok(_) => return not_crossed(path),
                 Err(e) => return self.fail(Error::io(path, e)),
             }
+            let sub = match Listing::read(sub) {
+                Ok(listing) => listing,
+                Err(e) => return self.fail(Error::io(path, e)),
+            };
             self.contents(&sub, path, depth + 1);
             drop(sub);
             if self.remove {
@@ -789,17 +949,14 @@ mod nofollow {
             }
         }
 
-        fn contents(&mut self, dir: &OwnedFd, path: &Path, depth: usize) {
-            let names = match list(dir) {
-                Ok(names) => names,
-                Err(e) => return self.fail(Error::io(path, e)),
-            };
-            for name in names {
+        fn contents(&mut self, listing: &Listing, path: &Path, depth: usize) {
+            let dir = listing.fd();
+            for name in &listing.names {
                 let child = path.join(OsStr::from_bytes(name.to_bytes()));
-                match stat_at(dir, &name) {
+                match stat_at(dir, name) {
                     // A mount point, or a file mounted over one: not crossed.
                     Ok(st) if st.st_dev != self.dev => {}
-                    Ok(st) => self.entry(dir, &name, &child, &st, depth),
+                    Ok(st) => self.entry(dir, name, &child, &st, depth),
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                     Err(e) => self.fail(Error::io(&child, e)),
                 }
@@ -807,7 +964,7 @@ mod nofollow {
         }
 
         /// A file, a link or anything else that is not a folder: unlinked from its folder.
-        fn leaf(&mut self, dir: &OwnedFd, name: &CStr, path: &Path, st: &libc::stat) {
+        fn leaf(&mut self, dir: BorrowedFd<'_>, name: &CStr, path: &Path, st: &libc::stat) {
             let bytes = if kind(st) == libc::S_IFLNK {
                 0
             } else {
@@ -827,37 +984,57 @@ mod nofollow {
         }
     }
 
-    /// The names in an open folder, `.` and `..` left out.
-    fn list(dir: &OwnedFd) -> io::Result<Vec<CString>> {
-        let own = open_dir(dir.as_raw_fd(), c".", libc::O_RDONLY)?;
-        // SAFETY: on success the stream owns the descriptor, closed by closedir below.
-        let stream = unsafe { libc::fdopendir(own.as_raw_fd()) };
-        if stream.is_null() {
-            return Err(io::Error::last_os_error());
+    /// An open folder and the names it held (`.` and `..` left out), read through the same
+    /// descriptor the entries are then looked at and removed through.
+    struct Listing {
+        stream: std::ptr::NonNull<libc::DIR>,
+        names: Vec<CString>,
+    }
+
+    impl Listing {
+        fn read(dir: OwnedFd) -> io::Result<Listing> {
+            // SAFETY: on success the stream owns the descriptor (closed with it in `drop`).
+            let stream = unsafe { libc::fdopendir(dir.as_raw_fd()) };
+            let Some(stream) = std::ptr::NonNull::new(stream) else {
+                return Err(io::Error::last_os_error());
+            };
+            let _ = dir.into_raw_fd();
+            let mut listing = Listing {
+                stream,
+                names: Vec::new(),
+            };
+            loop {
+                clear_errno();
+                // SAFETY: `stream` is an open directory stream used by this thread only.
+                let entry = unsafe { libc::readdir(listing.stream.as_ptr()) };
+                if entry.is_null() {
+                    let e = io::Error::last_os_error();
+                    return match e.raw_os_error() {
+                        Some(0) | None => Ok(listing),
+                        Some(_) if !CAN_CLEAR_ERRNO => Ok(listing),
+                        Some(_) => Err(e),
+                    };
+                }
+                // SAFETY: d_name is a NUL-terminated name inside the entry readdir returned.
+                let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) };
+                if name != c"." && name != c".." {
+                    listing.names.push(name.to_owned());
+                }
+            }
         }
-        let _ = own.into_raw_fd();
-        let mut names = Vec::new();
-        let result = loop {
-            clear_errno();
-            // SAFETY: `stream` is an open directory stream used by this thread only.
-            let entry = unsafe { libc::readdir(stream) };
-            if entry.is_null() {
-                let e = io::Error::last_os_error();
-                break match e.raw_os_error() {
-                    Some(0) | None => Ok(()),
-                    Some(_) if !CAN_CLEAR_ERRNO => Ok(()),
-                    Some(_) => Err(e),
-                };
-            }
-            // SAFETY: d_name is a NUL-terminated name inside the entry readdir returned.
-            let name = unsafe { CStr::from_ptr((*entry).d_name.as_ptr()) };
-            if name != c"." && name != c".." {
-                names.push(name.to_owned());
-            }
-        };
-        // SAFETY: `stream` is open and not used after this.
-        unsafe { libc::closedir(stream) };
-        result.map(|()| names)
+
+        fn fd(&self) -> BorrowedFd<'_> {
+            // SAFETY: the stream's descriptor stays open as long as the stream, which `self`
+            // owns.
+            unsafe { BorrowedFd::borrow_raw(libc::dirfd(self.stream.as_ptr())) }
+        }
+    }
+
+    impl Drop for Listing {
+        fn drop(&mut self) {
+            // SAFETY: the stream is open and not used after this.
+            unsafe { libc::closedir(self.stream.as_ptr()) };
+        }
     }
 
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -895,7 +1072,7 @@ mod nofollow {
     pub(super) fn replace(path: &Path, content: &[u8]) -> Result<()> {
         let parent = open_parent(path)?;
         let io_err = |e| Error::io(path, e);
-        let st = stat_at(&parent.dir, &parent.name).map_err(io_err)?;
+        let st = stat_at(parent.dir.as_fd(), &parent.name).map_err(io_err)?;
         if kind(&st) != libc::S_IFREG {
             return Err(Error::Link { path: path.into() });
         }

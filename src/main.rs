@@ -144,7 +144,7 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             let mut opts = options(&what, config)?;
             // Only a plan that is shown needs its rows counted beforehand; the clean reports
             // what it removed.
-            opts.count_rows = dry_run || interactive;
+            opts.count = dry_run || interactive;
             let mut found = find(&what.select, config, lang)?;
             let close = close_browsers || force_close;
             if !dry_run
@@ -181,7 +181,7 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             if !dry_run && !what.json {
                 // The verdict is backed by the same check as `audit`, run now.
                 let audit = Options {
-                    count_rows: true,
+                    count: true,
                     ..opts.clone()
                 };
                 let after = plan::plan(&find_quiet(&what.select, config)?, &audit).report();
@@ -641,7 +641,7 @@ fn options(what: &What, config: &Config) -> anyhow::Result<Options> {
         ignore_locks: what.ignore_locks,
         wait: std::time::Duration::from_secs(what.wait.or(config.wait).unwrap_or(0)),
         empty_downloads_folder: config.downloads.empty_folder,
-        count_rows: true,
+        count: true,
     })
 }
 

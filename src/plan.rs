@@ -25,10 +25,11 @@ pub struct Options {
     pub wait: Duration,
     /// Empty each home's whole Downloads folder (kiosk accounts), not only recorded files.
     pub empty_downloads_folder: bool,
-    /// Count database rows while planning (on scratch copies). A report of the plan needs it
-    /// (dry run, audit, a confirmation); a clean that only reports what it removed does not,
-    /// and runs the same statements once instead of twice.
-    pub count_rows: bool,
+    /// Count what the plan holds while planning: every file below each folder to remove, and
+    /// database rows (the same statements, on scratch copies). A report of the plan needs it
+    /// (dry run, audit, a confirmation); a clean that only reports what it removed does not:
+    /// it counts as it removes, and walks each folder and runs each statement once, not twice.
+    pub count: bool,
 }
 
 impl Default for Options {
@@ -39,7 +40,7 @@ impl Default for Options {
             ignore_locks: false,
             wait: Duration::ZERO,
             empty_downloads_folder: false,
-            count_rows: true,
+            count: true,
         }
     }
 }
@@ -137,6 +138,9 @@ pub struct Planner<'a> {
     actions: Vec<Action>,
     errors: Vec<String>,
     scratch: Option<Scratch>,
+    folders: fsops::Folders,
+    /// Folders resolved by [`Planner::canonical_folder`] (downloads share a few folders).
+    canonical: BTreeMap<PathBuf, Option<PathBuf>>,
 }
 
 impl<'a> Planner<'a> {
@@ -148,6 +152,8 @@ impl<'a> Planner<'a> {
             actions: Vec::new(),
             errors: Vec::new(),
             scratch: None,
+            folders: fsops::Folders::new(),
+            canonical: BTreeMap::new(),
         }
     }
 
@@ -169,10 +175,13 @@ impl<'a> Planner<'a> {
     /// Plans the removal of `base/name` if it exists (a file or a whole folder).
     pub fn remove(&mut self, category: Category, base: &Path, name: &str) {
         let path = base.join(name);
-        if !fsops::exists(&path) {
-            return;
-        }
-        match fsops::measure(&path) {
+        let found = if self.opts.count {
+            self.folders.measure(&path)
+        } else {
+            self.folders.check(&path).map(|()| Counts::default())
+        };
+        match found {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
             Ok(counts) => self.actions.push(Action::Remove {
                 category,
                 path,
@@ -210,9 +219,22 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The folder `dir` really is, links resolved (`None` if it is not there), looked up once
+    /// per plan: a browser records thousands of downloads in the same few folders.
+    pub fn canonical_folder(&mut self, dir: &Path) -> Option<PathBuf> {
+        self.canonical
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| std::fs::canonicalize(dir).ok())
+            .clone()
+    }
+
     /// Reads the first column of `sql`'s rows from a database, as it is before any planned
-    /// change (on the scratch copy, so the home is not touched).
+    /// change: on the scratch copy when the plan is counted (so the home is not touched), on
+    /// the database itself for a clean that goes straight on to change it.
     pub fn query(&mut self, db: &Path, sql: &str) -> Result<Vec<String>> {
+        if !self.opts.count {
+            return crate::sqlite::query_in_place(db, sql);
+        }
         if self.scratch.is_none() {
             self.scratch = Some(Scratch::new()?);
         }
@@ -243,7 +265,7 @@ impl<'a> Planner<'a> {
         let mut actions = Vec::with_capacity(self.actions.len());
         for mut action in std::mem::take(&mut self.actions) {
             if let Action::Database { clean, rows } = &mut action {
-                if !self.opts.count_rows {
+                if !self.opts.count {
                     actions.push(action);
                     continue;
                 }
@@ -256,7 +278,7 @@ impl<'a> Planner<'a> {
                         }
                     }
                 }
-                match clean.run(scratch.as_mut()) {
+                match clean.count(scratch.as_mut().expect("made above")) {
                     Ok(counted) => *rows = counted,
                     Err(e) => {
                         self.errors.push(format!("{}: {e}", clean.categories()));
@@ -492,6 +514,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         .iter()
         .map(|c| (*c, Counts::default()))
         .collect();
+    let mut folders = fsops::Folders::new();
     for action in &plan.actions {
         match action {
             Action::Remove {
@@ -499,7 +522,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                 path,
                 base,
                 ..
-            } => match fsops::remove(path, base) {
+            } => match folders.remove(path, base) {
                 Ok(done) => *counts.entry(*category).or_default() += done,
                 Err(e) => errors.push(format!(
                     "{category}: {}",
@@ -521,7 +544,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                     errors.push(format!("{category}: {e}"));
                 }
             },
-            Action::Database { clean, .. } => match clean.run(None) {
+            Action::Database { clean, .. } => match clean.clean(&mut folders) {
                 Ok(rows) => action.tally(Some(&rows), &mut counts),
                 Err(e) => errors.push(format!("{}: {e}", clean.categories())),
             },

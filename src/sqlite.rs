@@ -21,12 +21,23 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Step {
     pub category: Category,
-    pub sql: String,
+    pub sql: Sql,
     /// Whether the rows it changes are counted as removed items (deletes are; counter resets
     /// on kept rows are not).
     pub counted: bool,
     /// Run only if this table exists (browsers add and drop tables across versions).
     pub needs_table: Option<&'static str>,
+}
+
+/// What a step runs.
+#[derive(Debug, Clone)]
+pub enum Sql {
+    /// One statement.
+    One(String),
+    /// `DELETE FROM` every table but SQLite's own, `meta` and these, as the database holds
+    /// them when the step runs (Chromium's databases that only hold what a person left, whose
+    /// tables come and go with versions).
+    EmptyAllBut(&'static [&'static str]),
 }
 
 /// What a browser database must look like before gomme changes it.
@@ -73,8 +84,10 @@ fn sidecar(db: &Path, suffix: &str) -> PathBuf {
 pub struct Scratch {
     dir: tempfile::TempDir,
     copies: Vec<(PathBuf, PathBuf)>,
-    /// Folders made so far (one per copy attempted, whether it worked or not).
+    /// Copies attempted so far, whether they worked or not (each has its own name).
     slots: usize,
+    /// The profile's folders, read without following links.
+    folders: fsops::Folders,
 }
 
 impl Scratch {
@@ -84,6 +97,7 @@ impl Scratch {
             dir,
             copies: Vec::new(),
             slots: 0,
+            folders: fsops::Folders::new(),
         })
     }
 
@@ -92,46 +106,38 @@ impl Scratch {
         if let Some((_, copy)) = self.copies.iter().find(|(orig, _)| orig == db) {
             return Ok(copy.clone());
         }
-        // A fresh folder per attempt: a copy that failed (a link, an unreadable file) must not
+        // A fresh name per attempt: a copy that failed (a link, an unreadable file) must not
         // make every later database of the profile fail too.
-        let slot = self.dir.path().join(self.slots.to_string());
+        let name = db.file_name().unwrap_or_default().to_string_lossy();
+        let copy = self.dir.path().join(format!("{}-{name}", self.slots));
         self.slots += 1;
-        fs::create_dir(&slot).map_err(|e| Error::io(&slot, e))?;
-        let copy = copy_db(db, &slot)?;
+        copy_db(&mut self.folders, db, &copy)?;
         self.copies.push((db.to_path_buf(), copy.clone()));
         Ok(copy)
     }
 }
 
 impl DbClean {
-    /// Runs the clean on the scratch copies (dry run) or on the real database, and returns
-    /// the rows changed per step.
-    pub fn run(&self, scratch: Option<&mut Scratch>) -> Result<Vec<u64>> {
-        match scratch {
-            Some(scratch) => {
-                let copy = scratch.copy_of(&self.path)?;
-                let mut attach = Vec::new();
-                for (name, other) in &self.attach {
-                    attach.push((name.clone(), scratch.copy_of(other)?));
-                }
-                // Errors name the real database, not its scratch copy.
-                let conn = open(&copy).map_err(|e| e.at(&self.path))?;
-                // A scratch copy is deleted right after: no need to wait for the disk.
-                conn.pragma_update(None, "synchronous", "OFF")
-                    .map_err(|e| Error::Sqlite {
-                        path: self.path.clone(),
-                        source: e,
-                    })?;
-                run(&conn, &self.path, &attach, self, false)
-            }
-            None => {
-                let owner = fsops::check_regular(&self.path)?;
-                let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
-                fsops::point("sqlite-open", &self.path);
-                let conn = open_real(&self.path)?;
-                run(&conn, &self.path, &self.attach, self, true)
-            }
+    /// Runs the clean on scratch copies (the dry run) and returns the rows changed per step.
+    pub fn count(&self, scratch: &mut Scratch) -> Result<Vec<u64>> {
+        let copy = scratch.copy_of(&self.path)?;
+        let mut attach = Vec::new();
+        for (name, other) in &self.attach {
+            attach.push((name.clone(), scratch.copy_of(other)?));
         }
+        // Errors name the real database, not its scratch copy.
+        let conn = open_scratch(&copy).map_err(|e| e.at(&self.path))?;
+        run(&conn, &self.path, &attach, self, None)
+    }
+
+    /// Runs the clean on the database itself, committed and compacted, and returns the rows
+    /// changed per step. `folders` are the open folders of the profile's clean.
+    pub fn clean(&self, folders: &mut fsops::Folders) -> Result<Vec<u64>> {
+        let owner = folders.check_regular(&self.path)?;
+        let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
+        fsops::point("sqlite-open", &self.path);
+        let conn = open_real(&self.path)?;
+        run(&conn, &self.path, &self.attach, self, Some(folders))
     }
 
     /// The categories this clean serves, for messages: `history, downloads`.
@@ -149,7 +155,21 @@ impl DbClean {
 /// The first column of each row of `sql`, as text, read from the scratch copy of `db`.
 pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>> {
     let copy = scratch.copy_of(db)?;
-    let conn = open(&copy).map_err(|e| e.at(db))?;
+    let conn = open_scratch(&copy).map_err(|e| e.at(db))?;
+    first_column(&conn, db, sql)
+}
+
+/// The first column of each row of `sql`, as text, read from `db` itself, opened as a clean
+/// opens it (no link on the way, as the profile's owner): for a clean about to change it
+/// anyway, which then needs no scratch copy.
+pub fn query_in_place(db: &Path, sql: &str) -> Result<Vec<String>> {
+    let owner = fsops::check_regular(db)?;
+    let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(db, e))?;
+    let conn = open_real(db)?;
+    first_column(&conn, db, sql)
+}
+
+fn first_column(conn: &Connection, db: &Path, sql: &str) -> Result<Vec<String>> {
     let err = |e| Error::Sqlite {
         path: db.into(),
         source: e,
@@ -164,22 +184,20 @@ pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>>
     Ok(rows)
 }
 
-/// Copies a database and its sidecars into `dir`, reading each through a descriptor opened
+/// Copies a database and its sidecars to `copy`, reading each through a descriptor opened
 /// without following any link. A sidecar that is a link is refused, as SQLite would refuse it
 /// in the clean.
-fn copy_db(db: &Path, dir: &Path) -> Result<PathBuf> {
-    let name = db.file_name().unwrap_or_default();
-    let copy = dir.join(name);
-    copy_file(&fsops::open_regular(db)?, db, &copy)?;
+fn copy_db(folders: &mut fsops::Folders, db: &Path, copy: &Path) -> Result<()> {
+    copy_file(&folders.open_regular(db)?, db, copy)?;
     for suffix in ["-wal", "-journal"] {
         let side = sidecar(db, suffix);
-        match fsops::open_regular(&side) {
-            Ok(file) => copy_file(&file, &side, &sidecar(&copy, suffix))?,
+        match folders.open_regular(&side) {
+            Ok(file) => copy_file(&file, &side, &sidecar(copy, suffix))?,
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(copy)
+    Ok(())
 }
 
 fn copy_file(mut from: &fs::File, path: &Path, to: &Path) -> Result<()> {
@@ -188,9 +206,24 @@ fn copy_file(mut from: &fs::File, path: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Opens a scratch copy.
-fn open(path: &Path) -> Result<Connection> {
-    open_with(path, OpenFlags::empty())
+/// Opens a scratch copy. It is deleted right after: no need to wait for the disk, to share
+/// it (no `-shm` file, no locks) or to write the WAL back into it on close.
+fn open_scratch(path: &Path) -> Result<Connection> {
+    let conn = open_with(path, OpenFlags::empty())?;
+    let setup = || -> rusqlite::Result<()> {
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+        Ok(())
+    };
+    setup().map_err(|e| Error::Sqlite {
+        path: path.into(),
+        source: e,
+    })?;
+    Ok(conn)
 }
 
 /// Opens a database in a home: never through a link, temporary data (`VACUUM`'s copy) kept in
@@ -220,29 +253,37 @@ fn open_with(path: &Path, extra: OpenFlags) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Runs the steps in one transaction. `compact` (the folders of the profile's clean) when
+/// the database is the real one: it is then compacted so that nothing of the deleted rows
+/// stays readable.
 fn run(
     conn: &Connection,
     path: &Path,
     attach: &[(String, PathBuf)],
     clean: &DbClean,
-    compact: bool,
+    compact: Option<&mut fsops::Folders>,
 ) -> Result<Vec<u64>> {
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
     };
-    if compact {
+    let real = compact.is_some();
+    if real {
         fsops::point("sqlite-begin", path);
     }
-    check_schema(conn, path, &clean.schema)?;
+    let tables = table_names(conn).map_err(sql)?;
+    check_schema(conn, path, &tables, &clean.schema)?;
+    if let Some(folders) = compact {
+        for (_, other) in attach {
+            folders.check_regular(other)?;
+        }
+    }
     for (name, other) in attach {
-        fsops::check_regular(other)?;
         conn.execute("ATTACH DATABASE ?1 AS ?2", (path_value(other), name))
             .map_err(sql)?;
     }
     conn.pragma_update(None, "secure_delete", true)
         .map_err(sql)?;
-    let tables = table_names(conn).map_err(sql)?;
     let tx =
         rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(sql)?;
     let mut rows = Vec::with_capacity(clean.steps.len());
@@ -254,23 +295,37 @@ fn run(
             rows.push(0);
             continue;
         }
-        if compact {
+        if real {
             fsops::point("sqlite-step", path);
         }
-        let changed = tx.execute(&step.sql, []).map_err(sql)?;
+        let changed = match &step.sql {
+            Sql::One(statement) => tx.execute(statement, []).map_err(sql)?,
+            Sql::EmptyAllBut(keep) => {
+                let mut changed = 0;
+                for table in tables.iter().filter(|t| {
+                    !t.starts_with("sqlite_") && *t != "meta" && !keep.contains(&t.as_str())
+                }) {
+                    let statement = format!("DELETE FROM \"{}\"", table.replace('"', "\"\""));
+                    changed += tx.execute(&statement, []).map_err(sql)?;
+                }
+                changed
+            }
+        };
         rows.push(changed as u64);
     }
-    if compact {
+    if real {
         fsops::point("sqlite-commit", path);
     }
     tx.commit().map_err(sql)?;
     for (name, _) in attach {
         conn.execute("DETACH DATABASE ?1", [name]).map_err(sql)?;
     }
-    if !compact {
+    if !real {
         return Ok(rows);
     }
-    // Nothing of the deleted rows may survive in the WAL or in free pages.
+    // Nothing of the deleted rows may survive in the WAL or in free pages. The WAL is written
+    // back and emptied first (the browser's old frames included): `VACUUM` then writes a whole
+    // new copy of the database into it, which must not come on top of them on a full disk.
     fsops::point("sqlite-compact", path);
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(sql)?;
@@ -288,12 +343,11 @@ fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     names
 }
 
-fn check_schema(conn: &Connection, path: &Path, schema: &Schema) -> Result<()> {
+fn check_schema(conn: &Connection, path: &Path, tables: &[String], schema: &Schema) -> Result<()> {
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
     };
-    let tables = table_names(conn).map_err(sql)?;
     if let Some(missing) = schema
         .tables
         .iter()

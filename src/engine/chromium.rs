@@ -8,7 +8,7 @@ use super::{
 };
 use crate::category::Category::{self, *};
 use crate::plan::{JsonEdit, Planner};
-use crate::sqlite::{quote, DbClean, Schema, Step, Version};
+use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -164,12 +164,7 @@ impl Engine for Chromium {
         let logins = p.opts.categories.contains(&Logins);
         let mut web_data = Vec::new();
         if p.wants(Forms) {
-            web_data = clear_steps(
-                p,
-                Forms,
-                &dir.join("Web Data"),
-                &["keywords", "token_service"],
-            );
+            web_data.push(empty_all_but(Forms, &["keywords", "token_service"]));
             clear_database(p, Forms, dir.join("Account Web Data"), &[]);
         }
         if logins {
@@ -334,36 +329,21 @@ fn owns_user_data(p: &Planner) -> bool {
 }
 
 /// Empties every table of a database but `meta` and those in `keep`, if the database is there.
-fn clear_database(p: &mut Planner, category: Category, path: PathBuf, keep: &[&str]) {
-    let steps = clear_steps(p, category, &path, keep);
-    database_if_present(p, path, &[], None, steps);
+fn clear_database(
+    p: &mut Planner,
+    category: Category,
+    path: PathBuf,
+    keep: &'static [&'static str],
+) {
+    database_if_present(p, path, &[], None, vec![empty_all_but(category, keep)]);
 }
 
-/// Steps that empty every table of a database but `meta` and those in `keep`.
-fn clear_steps(p: &mut Planner, category: Category, path: &Path, keep: &[&str]) -> Vec<Step> {
-    if !path.is_file() {
-        return Vec::new();
+/// A step that empties every table of a database but `meta` and those in `keep`.
+fn empty_all_but(category: Category, keep: &'static [&'static str]) -> Step {
+    Step {
+        sql: Sql::EmptyAllBut(keep),
+        ..step(category, "")
     }
-    let tables = match p.query(
-        path,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    ) {
-        Ok(tables) => tables,
-        Err(e) => {
-            p.error(category, &e);
-            return Vec::new();
-        }
-    };
-    tables
-        .iter()
-        .filter(|t| t.as_str() != "meta" && !keep.contains(&t.as_str()))
-        .map(|t| {
-            step(
-                category,
-                format!("DELETE FROM \"{}\"", t.replace('"', "\"\"")),
-            )
-        })
-        .collect()
 }
 
 /// The files the download records point to.

@@ -21,7 +21,7 @@ pub fn for_family(family: Family) -> &'static dyn Engine {
 }
 
 use crate::category::Category;
-use crate::sqlite::{quote, DbClean, Schema, Step, Version, SIDECARS};
+use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version, SIDECARS};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -89,7 +89,7 @@ fn remove_downloaded_file(p: &mut Planner, recorded: &Path) -> bool {
     let (Some(parent), Some(name)) = (recorded.parent(), recorded.file_name()) else {
         return false;
     };
-    let Ok(parent) = fs::canonicalize(parent) else {
+    let Some(parent) = p.canonical_folder(parent) else {
         return false;
     };
     if !parent.starts_with(&p.profile.home) || parent == p.profile.home {
@@ -118,7 +118,7 @@ pub(super) fn file_uri_path(uri: &str) -> Option<std::path::PathBuf> {
 pub(super) fn step(category: Category, sql: impl Into<String>) -> Step {
     Step {
         category,
-        sql: sql.into(),
+        sql: Sql::One(sql.into()),
         counted: true,
         needs_table: None,
     }
