@@ -81,20 +81,34 @@ fn sidecar(db: &Path, suffix: &str) -> PathBuf {
 /// statements, in the same order, committed, on these copies: later steps see what earlier
 /// ones did (favicons are cleaned against the cleaned history), and the home is not touched,
 /// not even an `-shm` file or an mtime.
+///
+/// A database whose changes are all in the file itself (no WAL frames, no journal: what a
+/// clean leaves, and most of what a closed browser leaves) is copied into memory; the others,
+/// and the very large, into files in a private temporary folder.
 pub struct Scratch {
-    dir: tempfile::TempDir,
-    copies: Vec<(PathBuf, PathBuf)>,
+    /// Made when the first file copy is.
+    dir: Option<tempfile::TempDir>,
+    copies: Vec<(PathBuf, Copy)>,
     /// Copies attempted so far, whether they worked or not (each has its own name).
     slots: usize,
     /// The profile's folders, read without following links.
     folders: fsops::Folders,
 }
 
+/// A scratch copy of a database.
+enum Copy {
+    File(PathBuf),
+    /// A database in memory (SQLite's `memdb`), with the one connection that holds it.
+    Memory(Connection),
+}
+
+/// The largest database copied into memory rather than to a file.
+const MAX_IN_MEMORY: u64 = 16 * 1024 * 1024;
+
 impl Scratch {
     pub fn new() -> Result<Self> {
-        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
         Ok(Scratch {
-            dir,
+            dir: None,
             copies: Vec::new(),
             slots: 0,
             folders: fsops::Folders::new(),
@@ -102,42 +116,164 @@ impl Scratch {
     }
 
     /// The scratch copy of `db`, made on first use.
-    fn copy_of(&mut self, db: &Path) -> Result<PathBuf> {
-        if let Some((_, copy)) = self.copies.iter().find(|(orig, _)| orig == db) {
-            return Ok(copy.clone());
+    fn copy_of(&mut self, db: &Path) -> Result<&mut Copy> {
+        if let Some(i) = self.copies.iter().position(|(orig, _)| orig == db) {
+            return Ok(&mut self.copies[i].1);
         }
         // A fresh name per attempt: a copy that failed (a link, an unreadable file) must not
         // make every later database of the profile fail too.
-        let name = db.file_name().unwrap_or_default().to_string_lossy();
-        let copy = self.dir.path().join(format!("{}-{name}", self.slots));
+        let slot = self.slots;
         self.slots += 1;
-        copy_db(&mut self.folders, db, &copy)?;
-        self.copies.push((db.to_path_buf(), copy.clone()));
-        Ok(copy)
+        let copy = match self.memory_copy(db)? {
+            Some(copy) => copy,
+            None => {
+                if self.dir.is_none() {
+                    let dir =
+                        tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+                    self.dir = Some(dir);
+                }
+                let dir = self.dir.as_ref().expect("just made").path();
+                let name = db.file_name().unwrap_or_default().to_string_lossy();
+                let copy = dir.join(format!("{slot}-{name}"));
+                copy_db(&mut self.folders, db, &copy)?;
+                Copy::File(copy)
+            }
+        };
+        self.copies.push((db.to_path_buf(), copy));
+        Ok(&mut self.copies.last_mut().expect("just pushed").1)
     }
+
+    /// `db` read into memory, if it has no WAL frames or journal to go with it and is not
+    /// too large.
+    fn memory_copy(&mut self, db: &Path) -> Result<Option<Copy>> {
+        use std::io::Read;
+        let mut file = self.folders.open_regular(db)?;
+        let len = file.metadata().map_err(|e| Error::io(db, e))?.len();
+        if len > MAX_IN_MEMORY {
+            return Ok(None);
+        }
+        for suffix in ["-wal", "-journal"] {
+            let side = sidecar(db, suffix);
+            match self.folders.open_regular(&side) {
+                Ok(f) if f.metadata().map_err(|e| Error::io(&side, e))?.len() > 0 => {
+                    return Ok(None)
+                }
+                Ok(_) => {}
+                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        (&mut file)
+            .take(MAX_IN_MEMORY + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(db, e))?;
+        // A WAL-mode database says so in its header (bytes 18 and 19); in memory it has no WAL,
+        // and its (empty) WAL has nothing to add.
+        if bytes.len() >= 20 && bytes[18] == 2 && bytes[19] == 2 {
+            bytes[18] = 1;
+            bytes[19] = 1;
+        }
+        let mut conn = Connection::open_in_memory().map_err(|e| Error::Sqlite {
+            path: db.into(),
+            source: e,
+        })?;
+        deserialize(&mut conn, "main", db, &bytes)?;
+        Ok(Some(Copy::Memory(conn)))
+    }
+
+    /// Runs `f` on a connection to the scratch copy of `db`, with the scratch copies of
+    /// `attach` attached (as they are now: a step reads them, it does not change them).
+    fn with<R>(
+        &mut self,
+        db: &Path,
+        attach: &[(String, PathBuf)],
+        f: impl FnOnce(&Connection) -> Result<R>,
+    ) -> Result<R> {
+        let sql = |e| Error::Sqlite {
+            path: db.into(),
+            source: e,
+        };
+        let mut attached = Vec::new();
+        for (name, other) in attach {
+            attached.push(match self.copy_of(other)? {
+                Copy::File(path) => (name, Err(path_value(path))),
+                Copy::Memory(conn) => (name, Ok(conn.serialize("main").map_err(sql)?.to_vec())),
+            });
+        }
+        let mut owned = None;
+        let conn = match self.copy_of(db)? {
+            Copy::Memory(conn) => conn,
+            Copy::File(path) => {
+                let path = path.clone();
+                // Errors name the real database, not its scratch copy.
+                let conn =
+                    open_with(&path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| e.at(db))?;
+                // A file copy is deleted right after: no need to wait for the disk, to share it
+                // (no `-shm` file, no locks) or to write the WAL back into it on close.
+                let setup = || -> rusqlite::Result<()> {
+                    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+                    conn.pragma_update(None, "synchronous", "OFF")?;
+                    conn.set_db_config(
+                        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                        true,
+                    )?;
+                    Ok(())
+                };
+                setup().map_err(sql)?;
+                owned.insert(conn)
+            }
+        };
+        for (name, copy) in &attached {
+            match copy {
+                Err(path) => conn.execute("ATTACH DATABASE ?1 AS ?2", (path, name)),
+                Ok(_) => conn.execute("ATTACH DATABASE ':memory:' AS ?1", [name]),
+            }
+            .map_err(sql)?;
+        }
+        for (name, copy) in &attached {
+            if let Ok(bytes) = copy {
+                deserialize(conn, name, db, bytes)?;
+            }
+        }
+        let out = f(&*conn);
+        for (name, _) in &attached {
+            let _ = conn.execute("DETACH DATABASE ?1", [name]);
+        }
+        out
+    }
+}
+
+/// Loads the database image `bytes` into the schema `schema` of `conn`.
+fn deserialize(conn: &mut Connection, schema: &str, db: &Path, bytes: &[u8]) -> Result<()> {
+    conn.deserialize_read_exact(schema, bytes, bytes.len(), false)
+        .map_err(|e| Error::Sqlite {
+            path: db.into(),
+            source: e,
+        })
 }
 
 impl DbClean {
     /// Runs the clean on scratch copies (the dry run) and returns the rows changed per step.
     pub fn count(&self, scratch: &mut Scratch) -> Result<Vec<u64>> {
-        let copy = scratch.copy_of(&self.path)?;
-        let mut attach = Vec::new();
-        for (name, other) in &self.attach {
-            attach.push((name.clone(), scratch.copy_of(other)?));
-        }
-        // Errors name the real database, not its scratch copy.
-        let conn = open_scratch(&copy).map_err(|e| e.at(&self.path))?;
-        run(&conn, &self.path, &attach, self, None)
+        scratch.with(&self.path, &self.attach, |conn| {
+            run(conn, &self.path, &[], self, false)
+        })
     }
 
     /// Runs the clean on the database itself, committed and compacted, and returns the rows
     /// changed per step. `folders` are the open folders of the profile's clean.
     pub fn clean(&self, folders: &mut fsops::Folders) -> Result<Vec<u64>> {
         let owner = folders.check_regular(&self.path)?;
+        let mut attach = Vec::new();
+        for (name, other) in &self.attach {
+            folders.check_regular(other)?;
+            attach.push((name.clone(), path_value(other)));
+        }
         let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
         fsops::point("sqlite-open", &self.path);
         let conn = open_real(&self.path)?;
-        run(&conn, &self.path, &self.attach, self, Some(folders))
+        run(&conn, &self.path, &attach, self, true)
     }
 
     /// The categories this clean serves, for messages: `history, downloads`.
@@ -154,9 +290,7 @@ impl DbClean {
 
 /// The first column of each row of `sql`, as text, read from the scratch copy of `db`.
 pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>> {
-    let copy = scratch.copy_of(db)?;
-    let conn = open_scratch(&copy).map_err(|e| e.at(db))?;
-    first_column(&conn, db, sql)
+    scratch.with(db, &[], |conn| first_column(conn, db, sql))
 }
 
 /// The first column of each row of `sql`, as text, read from `db` itself, opened as a clean
@@ -206,30 +340,13 @@ fn copy_file(mut from: &fs::File, path: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Opens a scratch copy. It is deleted right after: no need to wait for the disk, to share
-/// it (no `-shm` file, no locks) or to write the WAL back into it on close.
-fn open_scratch(path: &Path) -> Result<Connection> {
-    let conn = open_with(path, OpenFlags::empty())?;
-    let setup = || -> rusqlite::Result<()> {
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
-        conn.pragma_update(None, "synchronous", "OFF")?;
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-            true,
-        )?;
-        Ok(())
-    };
-    setup().map_err(|e| Error::Sqlite {
-        path: path.into(),
-        source: e,
-    })?;
-    Ok(conn)
-}
-
 /// Opens a database in a home: never through a link, temporary data (`VACUUM`'s copy) kept in
 /// memory rather than in a temporary folder the profile's owner may not be allowed to write.
 fn open_real(path: &Path) -> Result<Connection> {
-    let conn = open_with(path, OpenFlags::SQLITE_OPEN_NOFOLLOW)?;
+    let conn = open_with(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+    )?;
     conn.pragma_update(None, "temp_store", "MEMORY")
         .map_err(|e| Error::Sqlite {
             path: path.into(),
@@ -238,48 +355,38 @@ fn open_real(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-fn open_with(path: &Path, extra: OpenFlags) -> Result<Connection> {
+fn open_with(path: &Path, flags: OpenFlags) -> Result<Connection> {
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
     };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | extra,
-    )
-    .map_err(sql)?;
+    let conn =
+        Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(sql)?;
     // A browser that starts meanwhile must make us fail fast, not hang a logoff script.
     conn.busy_timeout(Duration::from_secs(2)).map_err(sql)?;
     Ok(conn)
 }
 
-/// Runs the steps in one transaction. `compact` (the folders of the profile's clean) when
-/// the database is the real one: it is then compacted so that nothing of the deleted rows
-/// stays readable.
+/// Runs the steps in one transaction. When the database is the `real` one, it is then
+/// compacted so that nothing of the deleted rows stays readable.
 fn run(
     conn: &Connection,
     path: &Path,
-    attach: &[(String, PathBuf)],
+    attach: &[(String, rusqlite::types::Value)],
     clean: &DbClean,
-    compact: Option<&mut fsops::Folders>,
+    real: bool,
 ) -> Result<Vec<u64>> {
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
     };
-    let real = compact.is_some();
     if real {
         fsops::point("sqlite-begin", path);
     }
     let tables = table_names(conn).map_err(sql)?;
     check_schema(conn, path, &tables, &clean.schema)?;
-    if let Some(folders) = compact {
-        for (_, other) in attach {
-            folders.check_regular(other)?;
-        }
-    }
     for (name, other) in attach {
-        conn.execute("ATTACH DATABASE ?1 AS ?2", (path_value(other), name))
+        conn.execute("ATTACH DATABASE ?1 AS ?2", (other, name))
             .map_err(sql)?;
     }
     conn.pragma_update(None, "secure_delete", true)
