@@ -557,7 +557,8 @@ pub mod test_points {
                 .append(true)
                 .open(log)
             {
-                let _ = writeln!(f, "{n} {point}");
+                // One write per line: points are reached from several threads at once.
+                let _ = f.write_all(format!("{n} {point}\n").as_bytes());
             }
         }
         if *kill_at == Some(n) {

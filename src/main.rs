@@ -642,6 +642,7 @@ fn options(what: &What, config: &Config) -> anyhow::Result<Options> {
         wait: std::time::Duration::from_secs(what.wait.or(config.wait).unwrap_or(0)),
         empty_downloads_folder: config.downloads.empty_folder,
         count: true,
+        jobs: plan::default_jobs(),
     })
 }
 

@@ -30,6 +30,16 @@ pub struct Options {
     /// (dry run, audit, a confirmation); a clean that only reports what it removed does not:
     /// it counts as it removes, and walks each folder and runs each statement once, not twice.
     pub count: bool,
+    /// How many profiles are planned and cleaned at once, each on its own thread (each is
+    /// independent: its own folders, databases and owner). 1: one after the other, on the
+    /// calling thread.
+    pub jobs: usize,
+}
+
+/// The number of profiles worth doing at once on this machine: one per processor, at most 4
+/// (beyond that the disk, not the processor, sets the pace).
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 impl Default for Options {
@@ -41,6 +51,7 @@ impl Default for Options {
             wait: Duration::ZERO,
             empty_downloads_folder: false,
             count: true,
+            jobs: 1,
         }
     }
 }
@@ -354,14 +365,13 @@ pub fn plan_with_progress(
     progress: &mut dyn FnMut(&Profile),
 ) -> Plan {
     let deadline = Instant::now() + opts.wait;
-    let mut profiles: Vec<ProfilePlan> = discovery
-        .profiles
-        .iter()
-        .map(|profile| {
-            progress(profile);
-            plan_profile(profile, opts, deadline)
-        })
-        .collect();
+    let mut profiles = each(
+        &discovery.profiles,
+        opts.jobs,
+        |profile| profile,
+        progress,
+        |profile| plan_profile(profile, opts, deadline),
+    );
     if opts.empty_downloads_folder && opts.categories.contains(&Category::Downloads) {
         plan_downloads_folders(&mut profiles, opts);
     }
@@ -484,16 +494,82 @@ impl Plan {
         opts: &Options,
         progress: &mut dyn FnMut(&Profile),
     ) -> Report {
-        let profiles = self
-            .profiles
-            .iter()
-            .map(|p| {
-                progress(&p.profile);
-                execute_profile(p, opts)
-            })
-            .collect();
+        let profiles = each(
+            &self.profiles,
+            opts.jobs,
+            |p| &p.profile,
+            progress,
+            |p| execute_profile(p, opts),
+        );
         Report::new(Mode::Clean, profiles)
     }
+}
+
+/// `work` done on each of `items`, with up to `jobs` threads, the results in the order of
+/// `items`. `progress` is called on the calling thread as each item is taken up.
+fn each<I: Sync, T: Send>(
+    items: &[I],
+    jobs: usize,
+    profile_of: impl Fn(&I) -> &Profile,
+    progress: &mut dyn FnMut(&Profile),
+    work: impl Fn(&I) -> T + Sync,
+) -> Vec<T> {
+    let jobs = jobs.min(items.len());
+    if jobs <= 1 {
+        return items
+            .iter()
+            .map(|item| {
+                progress(profile_of(item));
+                work(item)
+            })
+            .collect();
+    }
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let next = AtomicUsize::new(0);
+    let (taken, taken_rx) = mpsc::channel::<usize>();
+    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    // A worker's spans and log lines belong to the command that started it.
+    let dispatch = tracing::dispatcher::get_default(|d| d.clone());
+    let span = tracing::Span::current();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                let (next, taken, work, dispatch, span) =
+                    (&next, taken.clone(), &work, &dispatch, &span);
+                scope.spawn(move || {
+                    tracing::dispatcher::with_default(dispatch, || {
+                        let _entered = span.enter();
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            let _ = taken.send(i);
+                            done.push((i, work(item)));
+                        }
+                        done
+                    })
+                })
+            })
+            .collect();
+        drop(taken);
+        for i in taken_rx {
+            progress(profile_of(&items[i]));
+        }
+        for worker in workers {
+            // A worker that panicked takes the whole command down, as it would on one thread.
+            for (i, result) in worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every item was done"))
+        .collect()
 }
 
 fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
