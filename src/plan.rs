@@ -235,7 +235,7 @@ impl<'a> Planner<'a> {
     pub fn canonical_folder(&mut self, dir: &Path) -> Option<PathBuf> {
         self.canonical
             .entry(dir.to_path_buf())
-            .or_insert_with(|| std::fs::canonicalize(dir).ok())
+            .or_insert_with(|| dunce::canonicalize(dir).ok())
             .clone()
     }
 
@@ -420,7 +420,7 @@ fn plan_downloads_folders(profiles: &mut [ProfilePlan], opts: &Options) {
             continue;
         }
         done.push(home.clone());
-        let Ok(real) = std::fs::canonicalize(downloads_folder(&home)) else {
+        let Ok(real) = dunce::canonicalize(downloads_folder(&home)) else {
             continue;
         };
         if !real.starts_with(&home) || real == home {

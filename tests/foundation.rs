@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn rel(home: &Path, path: &str) -> String {
-    let home = home.canonicalize().unwrap();
+    let home = dunce::canonicalize(home).unwrap();
     Path::new(path)
         .strip_prefix(&home)
         .unwrap_or_else(|_| panic!("{path} is not under {}", home.display()))

@@ -272,7 +272,7 @@ fn fake_machine() -> (tempfile::TempDir, FixtureCopy) {
 }
 
 fn homes_of(report: &serde_json::Value, root: &Path) -> BTreeSet<String> {
-    let root = root.canonicalize().unwrap();
+    let root = dunce::canonicalize(root).unwrap();
     report["profiles"]
         .as_array()
         .unwrap()

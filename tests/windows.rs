@@ -110,13 +110,18 @@ fn windows_fixture() -> FixtureCopy {
 fn profiles(home: &Path) -> Vec<(String, String, String, String)> {
     let (json, code) = gomme_json(&["profiles", "--home", home.to_str().unwrap()]);
     assert_eq!(code, 0, "{json}");
-    let real = home.canonicalize().unwrap();
+    let real = dunce::canonicalize(home).unwrap();
     let mut found: Vec<_> = json["profiles"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| {
             let path = Path::new(p["path"].as_str().unwrap());
+            // Paths as people write them: `C:\Users\…`, not `\\?\C:\Users\…`.
+            assert!(
+                !p["path"].as_str().unwrap().starts_with(r"\\?\"),
+                "{path:?}"
+            );
             let rel = path
                 .strip_prefix(&real)
                 .unwrap_or_else(|_| panic!("{} not under {}", path.display(), real.display()));
@@ -134,7 +139,7 @@ fn profiles(home: &Path) -> Vec<(String, String, String, String)> {
 
 /// Status of each profile in a clean report, by path relative to the home.
 fn statuses(home: &Path, report: &serde_json::Value) -> Vec<(String, String)> {
-    let real = home.canonicalize().unwrap();
+    let real = dunce::canonicalize(home).unwrap();
     let mut out: Vec<_> = report["profiles"]
         .as_array()
         .unwrap()

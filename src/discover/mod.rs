@@ -70,7 +70,7 @@ pub fn discover(homes: &[PathBuf], browsers: &BTreeSet<Browser>) -> Discovery {
     let mut found = Discovery::default();
     let mut seen = HashSet::new();
     for home in homes {
-        let home = match fs::canonicalize(home) {
+        let home = match dunce::canonicalize(home) {
             Ok(home) if home.is_dir() => home,
             Ok(_) | Err(_) => {
                 found.warnings.push(Warning {
@@ -171,7 +171,7 @@ fn expand(home: &Path, pattern: &str) -> Vec<PathBuf> {
         for dir in current {
             if comp == "*" {
                 // Never list a folder that a link leads to out of the home.
-                if !fs::canonicalize(&dir).is_ok_and(|real| real.starts_with(home)) {
+                if !dunce::canonicalize(&dir).is_ok_and(|real| real.starts_with(home)) {
                     continue;
                 }
                 let Ok(entries) = fs::read_dir(&dir) else {
@@ -198,7 +198,7 @@ fn expand(home: &Path, pattern: &str) -> Vec<PathBuf> {
 /// root over other people's homes.
 fn contained_dir(home: &Path, dir: &Path, warnings: &mut Vec<Warning>) -> Option<PathBuf> {
     fs::symlink_metadata(dir).ok()?;
-    let real = fs::canonicalize(dir).ok()?;
+    let real = dunce::canonicalize(dir).ok()?;
     if !real.is_dir() {
         return None;
     }

@@ -172,12 +172,8 @@ fn generated_home() -> String {
 /// Linux, `C:\Users\u\Downloads\f` and `file:///C:/Users/u/Downloads/f` on Windows.
 pub fn relocate_downloads(home: &Path) {
     let old = generated_home();
-    let real = home.canonicalize().unwrap();
-    // Windows: canonicalize gives a verbatim path (`\\?\C:\...`); browsers record `C:\...`.
-    let real = match real.to_str().and_then(|s| s.strip_prefix(r"\\?\")) {
-        Some(plain) if cfg!(windows) => PathBuf::from(plain),
-        _ => real,
-    };
+    // Browsers record `C:\...`, not the verbatim `\\?\C:\...` canonicalize gives on Windows.
+    let real = dunce::canonicalize(home).unwrap();
     let new = real.to_string_lossy().into_owned();
     let old_url = format!("file://{old}");
     let new_url = url::Url::from_file_path(&real).unwrap().to_string();
