@@ -19,6 +19,7 @@ pub mod exit_code;
 pub mod fsops;
 pub mod i18n;
 pub mod lock;
+pub mod nss;
 pub mod plan;
 mod platform;
 pub mod report;

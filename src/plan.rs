@@ -239,18 +239,30 @@ impl<'a> Planner<'a> {
             .clone()
     }
 
-    /// Reads the first column of `sql`'s rows from a database, as it is before any planned
+    /// Reads the first column of `sql`'s rows from a database, as text (rows without one are
+    /// left out), as it is before any planned change (see [`Planner::query_rows`]).
+    pub fn query(&mut self, db: &Path, sql: &str) -> Result<Vec<String>> {
+        let texts = self.query_rows(db, sql, |r| r.get::<_, Option<String>>(0))?;
+        Ok(texts.into_iter().flatten().collect())
+    }
+
+    /// Reads `sql`'s rows from a database, each with `row`, as it is before any planned
     /// change: on the scratch copy when the plan is counted (so the home is not touched), on
     /// the database itself for a clean that goes straight on to change it.
-    pub fn query(&mut self, db: &Path, sql: &str) -> Result<Vec<String>> {
+    pub fn query_rows<T>(
+        &mut self,
+        db: &Path,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
         if !self.opts.count {
-            return crate::sqlite::query_in_place(db, sql);
+            return crate::sqlite::query_in_place(db, sql, row);
         }
         if self.scratch.is_none() {
             self.scratch = Some(Scratch::new()?);
         }
         let scratch = self.scratch.as_mut().expect("just made");
-        crate::sqlite::query(scratch, db, sql)
+        crate::sqlite::query(scratch, db, sql, row)
     }
 
     /// Plans an edit of a JSON settings file, counted now on a copy in memory.

@@ -288,32 +288,45 @@ impl DbClean {
     }
 }
 
-/// The first column of each row of `sql`, as text, read from the scratch copy of `db`.
-pub fn query(scratch: &mut Scratch, db: &Path, sql: &str) -> Result<Vec<String>> {
-    scratch.with(db, &[], |conn| first_column(conn, db, sql))
+/// Each row of `sql`, read by `row`, from the scratch copy of `db`.
+pub fn query<T>(
+    scratch: &mut Scratch,
+    db: &Path,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    scratch.with(db, &[], |conn| rows(conn, db, sql, row))
 }
 
-/// The first column of each row of `sql`, as text, read from `db` itself, opened as a clean
-/// opens it (no link on the way, as the profile's owner): for a clean about to change it
-/// anyway, which then needs no scratch copy.
-pub fn query_in_place(db: &Path, sql: &str) -> Result<Vec<String>> {
+/// Each row of `sql`, read by `row`, from `db` itself, opened as a clean opens it (no link on
+/// the way, as the profile's owner): for a clean about to change it anyway, which then needs
+/// no scratch copy.
+pub fn query_in_place<T>(
+    db: &Path,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let owner = fsops::check_regular(db)?;
     let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(db, e))?;
     let conn = open_real(db)?;
-    first_column(&conn, db, sql)
+    rows(&conn, db, sql, row)
 }
 
-fn first_column(conn: &Connection, db: &Path, sql: &str) -> Result<Vec<String>> {
+fn rows<T>(
+    conn: &Connection,
+    db: &Path,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let err = |e| Error::Sqlite {
         path: db.into(),
         source: e,
     };
     let mut stmt = conn.prepare(sql).map_err(err)?;
     let rows = stmt
-        .query_map([], |r| r.get::<_, Option<String>>(0))
+        .query_map([], row)
         .map_err(err)?
-        .filter_map(|r| r.transpose())
-        .collect::<rusqlite::Result<Vec<String>>>()
+        .collect::<rusqlite::Result<Vec<T>>>()
         .map_err(err)?;
     Ok(rows)
 }

@@ -4,11 +4,13 @@
 //! only the processes it started.
 
 mod common;
+mod support;
 
 use common::browser::{self, serve_page};
 use common::{gomme, FixtureCopy};
 use std::path::Path;
 use std::time::Duration;
+use support::nss::{open_key4, Key4};
 
 /// Waits for a browser we started; it must end with an exit status (or be ended by us, and
 /// fail, past the limit).
@@ -122,6 +124,58 @@ fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
         std::fs::read(home.join(".mozilla/firefox/profiles.ini")).unwrap(),
         profiles_ini
     );
+}
+
+/// A primary password someone set on a public PC would ask the next person for a password
+/// they cannot know: the key database it protects goes with the logins, and Firefox starts on
+/// a new one without a password. A profile without one keeps its key database as it was.
+#[test]
+#[cfg_attr(windows, ignore = "starts Debian's firefox-esr, a Linux program")]
+fn a_primary_password_set_in_firefox_is_gone_after_a_clean() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let firefox = home.join(".mozilla/firefox");
+    let key4 = firefox.join("cxmi1msw.usager/key4.db");
+    let other = firefox.join("rln6m3b9.default-esr/key4.db");
+    // Firefox itself sets it, as a person does in its settings.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/fixtures/primary_password.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&home)
+        .args(["usager", "cxmi1msw.usager", "Mot-de-passe-1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(matches!(open_key4(&key4), Key4::PrimaryPassword));
+    assert!(matches!(open_key4(&other), Key4::Unlocked(_)));
+    let other_before = std::fs::read(&other).unwrap();
+
+    let (report, code) = common::gomme_json(&[
+        "clean",
+        "--only",
+        "logins",
+        "--home",
+        home.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        !key4.exists(),
+        "the key database behind a primary password stays"
+    );
+    assert_eq!(std::fs::read(&other).unwrap(), other_before);
+
+    let shot = copy.dir.path().join("shot.png");
+    let child = browser::firefox(&home, &key4.with_file_name(""), "about:blank", Some(&shot));
+    wait(child, "firefox-esr", Duration::from_secs(120));
+    assert!(
+        matches!(open_key4(&key4), Key4::Unlocked(_)),
+        "Firefox did not make a new key database without a password"
+    );
+    assert_eq!(corrupt_files(&home), Vec::<String>::new());
 }
 
 #[test]

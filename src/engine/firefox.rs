@@ -9,6 +9,7 @@ use super::{
 use crate::category::Category::*;
 use crate::plan::Planner;
 use crate::sqlite::{DbClean, Schema, Version};
+use std::path::Path;
 
 pub struct Firefox;
 
@@ -92,6 +93,7 @@ impl Engine for Firefox {
             }
             // The Rust mirror of the login store, and breach alerts shown for saved logins.
             remove_database_file(p, Logins, dir, "logins.db");
+            plan_key_database(p, dir);
         }
         if p.wants(Forms) {
             database_if_present(
@@ -321,4 +323,33 @@ fn plan_site_data(p: &mut Planner) {
             step(SiteData, "DELETE FROM groups"),
         ],
     );
+}
+
+/// `key4.db` holds the key of the saved logins and those of certificates, and stays, unless
+/// someone set a primary password: the next person would then be asked for a password they
+/// cannot know to see or save logins. It then goes (with the logins it protected); Firefox
+/// makes a new one, without a password, at its next start.
+fn plan_key_database(p: &mut Planner, dir: &Path) {
+    let key4 = dir.join("key4.db");
+    if !key4.is_file() {
+        return;
+    }
+    let check = p.query_rows(
+        &key4,
+        "SELECT item1, item2 FROM metaData WHERE id = 'password'",
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)),
+    );
+    let (salt, check) = match check.map(|rows| rows.into_iter().next()) {
+        Ok(Some(row)) => row,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::info!("key4.db not read, kept: {e}");
+            return;
+        }
+    };
+    match crate::nss::primary_password_set(&salt, &check) {
+        Some(true) => remove_database_file(p, Logins, dir, "key4.db"),
+        Some(false) => {}
+        None => tracing::info!("key4.db: a password check gomme cannot read; kept"),
+    }
 }
