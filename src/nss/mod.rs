@@ -175,10 +175,8 @@ mod tests {
         assert_eq!(primary_password_set(b"salt", b""), None);
         assert_eq!(primary_password_set(b"salt", &[0x30, 0x00]), None);
         // An encryption gomme does not know: not read, so the key database stays.
-        let unknown = der::sequence(&[
-            der::sequence(&[der::oid("1.2.3.4")]),
-            der::octets(&[0; 16]),
-        ]);
+        let unknown =
+            der::sequence(&[der::sequence(&[der::oid("1.2.3.4")]), der::octets(&[0; 16])]);
         assert_eq!(primary_password_set(b"salt", &unknown), None);
     }
 }
