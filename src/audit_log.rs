@@ -65,7 +65,18 @@ pub fn append(path: &Path, report: &Report) -> io::Result<()> {
     file.sync_data()
 }
 
-/// Sends the report's profiles to the system log (syslog and journald on Linux and macOS).
+/// Sends the report's profiles to the system log (syslog and journald on Linux and macOS, the
+/// Event Log's Application log on Windows): a warning for a profile skipped or not fully
+/// cleaned, information otherwise.
 pub fn system(report: &Report) -> io::Result<()> {
-    crate::platform::system_log(&lines(report)?)
+    use crate::report::Status;
+    let entries: Vec<(String, bool)> = lines(report)?
+        .into_iter()
+        .zip(&report.profiles)
+        .map(|(line, p)| {
+            let warning = matches!(p.status, Status::Error | Status::SkippedRunning);
+            (line, warning)
+        })
+        .collect();
+    crate::platform::system_log(&entries)
 }

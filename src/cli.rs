@@ -241,7 +241,7 @@ pub struct What {
     #[arg(long, value_name = "FILE", env = "GOMME_LOG_FILE")]
     pub log_file: Option<PathBuf>,
 
-    /// Also send those lines to the system log (syslog, journald)
+    /// Also send those lines to the system log (syslog, journald; the Windows Event Log)
     #[arg(long)]
     pub syslog: bool,
 

@@ -226,6 +226,22 @@ fn the_windows_layout_fixture_home_is_found_and_cleaned_to_zero_markers() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// `--syslog` on Windows writes one event per profile to the Event Log (Application, source
+/// `gomme`), the audit log's line (counts only); it used to stop with "not supported". Under
+/// Wine the events themselves only show in Wine's trace, which `scripts/test-windows` counts.
+#[test]
+fn syslog_writes_to_the_event_log() {
+    let copy = windows_fixture();
+    let home = copy.home();
+    let out = gomme()
+        .args(["clean", "--syslog", "--home", home.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("system log"), "{stderr}");
+}
+
 #[test]
 fn a_held_parent_lock_makes_clean_skip_that_profile_with_exit_3() {
     let copy = windows_fixture();

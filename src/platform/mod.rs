@@ -64,30 +64,29 @@ pub fn force_stop(_pid: u32) -> std::io::Result<()> {
 }
 
 /// Sends each line to the system log (syslog(3); journald collects it), facility user,
-/// identity `gomme`.
+/// identity `gomme`; a line marked as a warning at `LOG_WARNING`, the others at `LOG_INFO`.
 #[cfg(unix)]
-pub fn system_log(lines: &[String]) -> std::io::Result<()> {
+pub fn system_log(lines: &[(String, bool)]) -> std::io::Result<()> {
     use std::ffi::CString;
     static IDENT: &std::ffi::CStr = c"gomme";
     // SAFETY: IDENT is a static C string that outlives every syslog call; the format is a
     // constant "%s" and each message a valid C string.
     unsafe { libc::openlog(IDENT.as_ptr(), libc::LOG_PID, libc::LOG_USER) };
-    for line in lines {
+    for (line, warning) in lines {
         let message = CString::new(line.replace('\0', " ")).map_err(std::io::Error::other)?;
-        unsafe { libc::syslog(libc::LOG_INFO, c"%s".as_ptr(), message.as_ptr()) };
+        let level = if *warning {
+            libc::LOG_WARNING
+        } else {
+            libc::LOG_INFO
+        };
+        unsafe { libc::syslog(level, c"%s".as_ptr(), message.as_ptr()) };
     }
     unsafe { libc::closelog() };
     Ok(())
 }
 
-/// The Windows Event Log needs a registered source (an installer step); not written yet.
 #[cfg(windows)]
-pub fn system_log(_lines: &[String]) -> std::io::Result<()> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "the Windows Event Log is not supported yet; use --log-file",
-    ))
-}
+pub use imp::event_log as system_log;
 
 /// Whether this process may read and change other accounts' files.
 #[cfg(unix)]

@@ -29,3 +29,59 @@ pub fn held_open_exclusively(path: &Path) -> bool {
 pub fn hostname() -> Option<String> {
     std::env::var("COMPUTERNAME").ok()
 }
+
+/// The Event Log source gomme writes as. The installer registers it (with .NET's
+/// `EventLogMessages.dll`, whose every event id reads "%1", as message file); unregistered,
+/// Windows still keeps each event, the Event Viewer then prefixes it with a note that the
+/// source's descriptions are missing.
+pub const EVENT_SOURCE: &str = "gomme";
+
+/// The id of gomme's events: one per profile per run.
+pub const EVENT_ID: u32 = 1000;
+
+/// Writes each line to the Windows Event Log (Application), source [`EVENT_SOURCE`], event
+/// [`EVENT_ID`]: a warning when marked so, information otherwise.
+pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
+    use windows_sys::Win32::System::EventLog::{
+        DeregisterEventSource, RegisterEventSourceW, ReportEventW, EVENTLOG_INFORMATION_TYPE,
+        EVENTLOG_WARNING_TYPE,
+    };
+    let wide = |s: &str| s.encode_utf16().chain([0]).collect::<Vec<u16>>();
+    let source = wide(EVENT_SOURCE);
+    // SAFETY: `source` is a NUL-terminated UTF-16 string; a null server name is this machine.
+    let log = unsafe { RegisterEventSourceW(std::ptr::null(), source.as_ptr()) };
+    if log.is_null() {
+        return Err(io::Error::last_os_error());
+    }
+    let mut result = Ok(());
+    for (line, warning) in lines {
+        let message = wide(&line.replace('\0', " "));
+        let strings = [message.as_ptr()];
+        let kind = if *warning {
+            EVENTLOG_WARNING_TYPE
+        } else {
+            EVENTLOG_INFORMATION_TYPE
+        };
+        // SAFETY: `log` is an open event source; `strings` holds one NUL-terminated UTF-16
+        // string that outlives the call; no user SID, no raw data.
+        let ok = unsafe {
+            ReportEventW(
+                log,
+                kind,
+                0,
+                EVENT_ID,
+                std::ptr::null_mut(),
+                1,
+                0,
+                strings.as_ptr(),
+                std::ptr::null(),
+            )
+        };
+        if ok == 0 && result.is_ok() {
+            result = Err(io::Error::last_os_error());
+        }
+    }
+    // SAFETY: `log` came from RegisterEventSourceW and is not used after this.
+    unsafe { DeregisterEventSource(log) };
+    result
+}
