@@ -148,7 +148,7 @@ pub struct Planner<'a> {
     handled: BTreeSet<Category>,
     actions: Vec<Action>,
     errors: Vec<String>,
-    scratch: Option<Scratch>,
+    scratch: Scratch,
     folders: fsops::Folders,
     /// Folders resolved by [`Planner::canonical_folder`] (downloads share a few folders).
     canonical: BTreeMap<PathBuf, Option<PathBuf>>,
@@ -162,7 +162,7 @@ impl<'a> Planner<'a> {
             handled: BTreeSet::new(),
             actions: Vec::new(),
             errors: Vec::new(),
-            scratch: None,
+            scratch: Scratch::default(),
             folders: fsops::Folders::new(),
             canonical: BTreeMap::new(),
         }
@@ -258,11 +258,7 @@ impl<'a> Planner<'a> {
         if !self.opts.count {
             return crate::sqlite::query_in_place(db, sql, row);
         }
-        if self.scratch.is_none() {
-            self.scratch = Some(Scratch::new()?);
-        }
-        let scratch = self.scratch.as_mut().expect("just made");
-        crate::sqlite::query(scratch, db, sql, row)
+        crate::sqlite::query(&mut self.scratch, db, sql, row)
     }
 
     /// Plans an edit of a JSON settings file, counted now on a copy in memory.
@@ -284,7 +280,6 @@ impl<'a> Planner<'a> {
     /// Counts the database cleans on scratch copies, in plan order. A database that cannot be
     /// cleaned (damaged, unknown layout) is reported and left out of the plan.
     fn finish(mut self, skipped: bool) -> ProfilePlan {
-        let mut scratch = self.scratch.take();
         let mut actions = Vec::with_capacity(self.actions.len());
         for mut action in std::mem::take(&mut self.actions) {
             if let Action::Database { clean, rows } = &mut action {
@@ -292,16 +287,7 @@ impl<'a> Planner<'a> {
                     actions.push(action);
                     continue;
                 }
-                if scratch.is_none() {
-                    match Scratch::new() {
-                        Ok(s) => scratch = Some(s),
-                        Err(e) => {
-                            self.errors.push(e.to_string());
-                            continue;
-                        }
-                    }
-                }
-                match clean.count(scratch.as_mut().expect("made above")) {
+                match clean.count(&mut self.scratch) {
                     Ok(counted) => *rows = counted,
                     Err(e) => {
                         self.errors.push(format!("{}: {e}", clean.categories()));

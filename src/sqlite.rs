@@ -85,6 +85,7 @@ fn sidecar(db: &Path, suffix: &str) -> PathBuf {
 /// A database whose changes are all in the file itself (no WAL frames, no journal: what a
 /// clean leaves, and most of what a closed browser leaves) is copied into memory; the others,
 /// and the very large, into files in a private temporary folder.
+#[derive(Default)]
 pub struct Scratch {
     /// Made when the first file copy is.
     dir: Option<tempfile::TempDir>,
@@ -106,15 +107,6 @@ enum Copy {
 const MAX_IN_MEMORY: u64 = 16 * 1024 * 1024;
 
 impl Scratch {
-    pub fn new() -> Result<Self> {
-        Ok(Scratch {
-            dir: None,
-            copies: Vec::new(),
-            slots: 0,
-            folders: fsops::Folders::new(),
-        })
-    }
-
     /// The scratch copy of `db`, made on first use.
     fn copy_of(&mut self, db: &Path) -> Result<&mut Copy> {
         if let Some(i) = self.copies.iter().position(|(orig, _)| orig == db) {
@@ -153,14 +145,10 @@ impl Scratch {
             return Ok(None);
         }
         for suffix in ["-wal", "-journal"] {
-            let side = sidecar(db, suffix);
-            match self.folders.open_regular(&side) {
-                Ok(f) if f.metadata().map_err(|e| Error::io(&side, e))?.len() > 0 => {
-                    return Ok(None)
+            if let Some((side, f)) = open_sidecar(&mut self.folders, db, suffix)? {
+                if f.metadata().map_err(|e| Error::io(&side, e))?.len() > 0 {
+                    return Ok(None);
                 }
-                Ok(_) => {}
-                Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
             }
         }
         let mut bytes = Vec::with_capacity(len as usize);
@@ -194,46 +182,33 @@ impl Scratch {
             path: db.into(),
             source: e,
         };
+        // What each attached copy is now: a file to attach, or an image to load.
         let mut attached = Vec::new();
         for (name, other) in attach {
             attached.push(match self.copy_of(other)? {
-                Copy::File(path) => (name, Err(path_value(path))),
-                Copy::Memory(conn) => (name, Ok(conn.serialize("main").map_err(sql)?.to_vec())),
+                Copy::File(path) => (name, Attached::File(path_value(path))),
+                Copy::Memory(conn) => (
+                    name,
+                    Attached::Image(conn.serialize("main").map_err(sql)?.to_vec()),
+                ),
             });
         }
         let mut owned = None;
         let conn = match self.copy_of(db)? {
             Copy::Memory(conn) => conn,
-            Copy::File(path) => {
-                let path = path.clone();
-                // Errors name the real database, not its scratch copy.
-                let conn =
-                    open_with(&path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| e.at(db))?;
-                // A file copy is deleted right after: no need to wait for the disk, to share it
-                // (no `-shm` file, no locks) or to write the WAL back into it on close.
-                let setup = || -> rusqlite::Result<()> {
-                    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
-                    conn.pragma_update(None, "synchronous", "OFF")?;
-                    conn.set_db_config(
-                        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-                        true,
-                    )?;
-                    Ok(())
-                };
-                setup().map_err(sql)?;
-                owned.insert(conn)
-            }
+            Copy::File(path) => owned.insert(open_scratch_file(path, db)?),
         };
         for (name, copy) in &attached {
             match copy {
-                Err(path) => conn.execute("ATTACH DATABASE ?1 AS ?2", (path, name)),
-                Ok(_) => conn.execute("ATTACH DATABASE ':memory:' AS ?1", [name]),
-            }
-            .map_err(sql)?;
-        }
-        for (name, copy) in &attached {
-            if let Ok(bytes) = copy {
-                deserialize(conn, name, db, bytes)?;
+                Attached::File(path) => {
+                    conn.execute("ATTACH DATABASE ?1 AS ?2", (path, name))
+                        .map_err(sql)?;
+                }
+                Attached::Image(bytes) => {
+                    conn.execute("ATTACH DATABASE ':memory:' AS ?1", [name])
+                        .map_err(sql)?;
+                    deserialize(conn, name, db, bytes)?;
+                }
             }
         }
         let out = f(&*conn);
@@ -242,6 +217,34 @@ impl Scratch {
         }
         out
     }
+}
+
+/// A scratch copy as another database's step reads it.
+enum Attached {
+    File(rusqlite::types::Value),
+    /// The copy's content, loaded into the connection that attaches it.
+    Image(Vec<u8>),
+}
+
+/// Opens the file copy at `path` of `db`. It is deleted right after: no need to wait for the
+/// disk, to share it (no `-shm` file, no locks) or to write the WAL back into it on close.
+fn open_scratch_file(path: &Path, db: &Path) -> Result<Connection> {
+    // Errors name the real database, not its scratch copy.
+    let conn = open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| e.at(db))?;
+    let setup = || -> rusqlite::Result<()> {
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+        Ok(())
+    };
+    setup().map_err(|e| Error::Sqlite {
+        path: db.into(),
+        source: e,
+    })?;
+    Ok(conn)
 }
 
 /// Loads the database image `bytes` into the schema `schema` of `conn`.
@@ -337,14 +340,26 @@ fn rows<T>(
 fn copy_db(folders: &mut fsops::Folders, db: &Path, copy: &Path) -> Result<()> {
     copy_file(&folders.open_regular(db)?, db, copy)?;
     for suffix in ["-wal", "-journal"] {
-        let side = sidecar(db, suffix);
-        match folders.open_regular(&side) {
-            Ok(file) => copy_file(&file, &side, &sidecar(copy, suffix))?,
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        if let Some((side, file)) = open_sidecar(folders, db, suffix)? {
+            copy_file(&file, &side, &sidecar(copy, suffix))?;
         }
     }
     Ok(())
+}
+
+/// The `suffix` sidecar of `db` (its WAL, its journal), opened as the database is (never
+/// through a link), if there is one.
+fn open_sidecar(
+    folders: &mut fsops::Folders,
+    db: &Path,
+    suffix: &str,
+) -> Result<Option<(PathBuf, fs::File)>> {
+    let side = sidecar(db, suffix);
+    match folders.open_regular(&side) {
+        Ok(file) => Ok(Some((side, file))),
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn copy_file(mut from: &fs::File, path: &Path, to: &Path) -> Result<()> {
