@@ -19,11 +19,20 @@ pub fn posix_lock_holder(_path: &Path) -> io::Result<Option<u32>> {
 /// Firefox's `parent.lock` and Chromium's `lockfile` are held open with no sharing while the
 /// browser runs: opening them exclusively then fails with a sharing violation (even from the
 /// process that holds them). Any other failure (gone, unreadable) is not taken as a live lock.
+///
+/// The probe itself holds the file exclusively for a moment, and the profiles of one Chromium
+/// user-data folder share its `lockfile`: probes from this process's threads take turns, so
+/// that one never takes another for a running browser.
 pub fn held_open_exclusively(path: &Path) -> bool {
-    match OpenOptions::new().read(true).share_mode(0).open(path) {
+    static PROBE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = PROBE.lock().unwrap_or_else(|e| e.into_inner());
+    // A statement, not the function's last expression: the probe's handle is closed here,
+    // while this thread still has its turn.
+    let held = match OpenOptions::new().read(true).share_mode(0).open(path) {
         Ok(_) => false,
         Err(e) => e.raw_os_error() == Some(ERROR_SHARING_VIOLATION),
-    }
+    };
+    held
 }
 
 pub fn hostname() -> Option<String> {
@@ -84,4 +93,25 @@ pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
     // SAFETY: `log` came from RegisterEventSourceW and is not used after this.
     unsafe { DeregisterEventSource(log) };
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::held_open_exclusively;
+
+    #[test]
+    fn probes_from_several_threads_never_take_each_other_for_a_browser() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("lockfile");
+        std::fs::write(&lock, b"").unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        assert!(!held_open_exclusively(&lock));
+                    }
+                });
+            }
+        });
+    }
 }
