@@ -26,6 +26,10 @@ pub enum Error {
     Damaged { path: PathBuf, what: String },
     #[error("database {path}: {what}; not changed")]
     Schema { path: PathBuf, what: String },
+    /// A file or folder gomme will not act on as it is: a hard link, another account's file,
+    /// something that is not a regular file, a mount point.
+    #[error("{path} {why}")]
+    Refused { path: PathBuf, why: String },
 }
 
 impl Error {

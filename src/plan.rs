@@ -87,9 +87,9 @@ pub trait JsonEdit: std::fmt::Debug + Send + Sync {
 /// The largest JSON settings file gomme edits.
 const MAX_JSON: u64 = 64 * 1024 * 1024;
 
-fn read_json(path: &Path) -> Result<serde_json::Value> {
+fn read_json(folders: &mut fsops::Folders, path: &Path) -> Result<serde_json::Value> {
     // Never through a link (in any folder on the way), never a FIFO, never more than MAX_JSON.
-    let bytes = fsops::read_regular(path, MAX_JSON)?;
+    let bytes = folders.read_regular(path, MAX_JSON)?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
         path: path.into(),
         what: format!("not valid JSON (line {})", e.line()),
@@ -97,13 +97,21 @@ fn read_json(path: &Path) -> Result<serde_json::Value> {
 }
 
 /// Applies `edit` to the JSON file at `path`; writes it back (atomically) only when `write`
-/// and something changed.
-fn edit_json(path: &Path, edit: &dyn JsonEdit, write: bool) -> Result<BTreeMap<Category, u64>> {
-    let mut json = read_json(path)?;
+/// and something changed. A file gomme may not change in place (a hard link, another
+/// account's) is refused whether or not it would be written, so the dry run says what the
+/// clean would.
+fn edit_json(
+    folders: &mut fsops::Folders,
+    path: &Path,
+    edit: &dyn JsonEdit,
+    write: bool,
+) -> Result<BTreeMap<Category, u64>> {
+    folders.check_in_place(path)?;
+    let mut json = read_json(folders, path)?;
     let counts = edit.apply(&mut json);
     if write && counts.values().any(|n| *n > 0) {
         let bytes = serde_json::to_vec(&json).map_err(|e| Error::io(path, e.into()))?;
-        fsops::replace_file(path, &bytes)?;
+        folders.replace_file(path, &bytes)?;
     }
     Ok(counts)
 }
@@ -162,8 +170,8 @@ impl<'a> Planner<'a> {
             handled: BTreeSet::new(),
             actions: Vec::new(),
             errors: Vec::new(),
-            scratch: Scratch::default(),
-            folders: fsops::Folders::new(),
+            scratch: Scratch::within(&profile.home),
+            folders: fsops::Folders::within(&profile.home),
             canonical: BTreeMap::new(),
         }
     }
@@ -214,14 +222,16 @@ impl<'a> Planner<'a> {
 
     /// Plans the removal of every entry of `base` for which `pick` says yes.
     pub fn remove_entries(&mut self, category: Category, base: &Path, pick: impl Fn(&str) -> bool) {
-        let entries = match std::fs::read_dir(base) {
+        let entries = match self.folders.list(base) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
-            Err(e) => return self.error(category, &Error::io(base, e)),
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return
+            }
+            Err(e) => return self.error(category, &e),
         };
         let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
             .filter(|n| pick(n))
             .collect();
         names.sort();
@@ -256,14 +266,14 @@ impl<'a> Planner<'a> {
         row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>> {
         if !self.opts.count {
-            return crate::sqlite::query_in_place(db, sql, row);
+            return crate::sqlite::query_in_place(&mut self.folders, db, sql, row);
         }
         crate::sqlite::query(&mut self.scratch, db, sql, row)
     }
 
     /// Plans an edit of a JSON settings file, counted now on a copy in memory.
     pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn JsonEdit>) {
-        match edit_json(&path, edit.as_ref(), false) {
+        match edit_json(&mut self.folders, &path, edit.as_ref(), false) {
             Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
             Err(e) => self.error(category, &e),
         }
@@ -588,7 +598,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         .iter()
         .map(|c| (*c, Counts::default()))
         .collect();
-    let mut folders = fsops::Folders::new();
+    let mut folders = fsops::Folders::within(&profile.home);
     for action in &plan.actions {
         match action {
             Action::Remove {
@@ -607,7 +617,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                 path,
                 edit,
                 counts: planned,
-            } => match edit_json(path, edit.as_ref(), true) {
+            } => match edit_json(&mut folders, path, edit.as_ref(), true) {
                 Ok(done) => {
                     for (category, n) in done {
                         *counts.entry(category).or_default() += Counts { items: n, bytes: 0 };

@@ -107,6 +107,14 @@ enum Copy {
 const MAX_IN_MEMORY: u64 = 16 * 1024 * 1024;
 
 impl Scratch {
+    /// Scratch copies of databases of the home `home` (see [`fsops::Folders::within`]).
+    pub fn within(home: &Path) -> Self {
+        Scratch {
+            folders: fsops::Folders::within(home),
+            ..Scratch::default()
+        }
+    }
+
     /// The scratch copy of `db`, made on first use.
     fn copy_of(&mut self, db: &Path) -> Result<&mut Copy> {
         if let Some(i) = self.copies.iter().position(|(orig, _)| orig == db) {
@@ -259,6 +267,8 @@ fn deserialize(conn: &mut Connection, schema: &str, db: &Path, bytes: &[u8]) -> 
 impl DbClean {
     /// Runs the clean on scratch copies (the dry run) and returns the rows changed per step.
     pub fn count(&self, scratch: &mut Scratch) -> Result<Vec<u64>> {
+        // Refused in the dry run exactly as the clean would refuse it.
+        self.check_files(&mut scratch.folders)?;
         scratch.with(&self.path, &self.attach, |conn| {
             run(conn, &self.path, &[], self, false)
         })
@@ -267,16 +277,30 @@ impl DbClean {
     /// Runs the clean on the database itself, committed and compacted, and returns the rows
     /// changed per step. `folders` are the open folders of the profile's clean.
     pub fn clean(&self, folders: &mut fsops::Folders) -> Result<Vec<u64>> {
-        let owner = folders.check_regular(&self.path)?;
-        let mut attach = Vec::new();
-        for (name, other) in &self.attach {
-            folders.check_regular(other)?;
-            attach.push((name.clone(), path_value(other)));
-        }
+        let owner = self.check_files(folders)?;
+        let attach: Vec<_> = self
+            .attach
+            .iter()
+            .map(|(name, other)| (name.clone(), path_value(other)))
+            .collect();
         let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
         fsops::point("sqlite-open", &self.path);
         let conn = open_real(&self.path)?;
         run(&conn, &self.path, &attach, self, true)
+    }
+
+    /// Checks, before SQLite opens anything, every file it may open for this clean: the
+    /// database and those it attaches must be fit to change in place (regular, one name, the
+    /// profile's owner's), and so must their sidecars, if there: a FIFO at a `-journal` would
+    /// block SQLite's `open`, a hard link would carry the change elsewhere. Says whose they are.
+    pub fn check_files(&self, folders: &mut fsops::Folders) -> Result<fsops::Owner> {
+        check_database(folders, &self.path)
+            .and_then(|owner| {
+                for (_, other) in &self.attach {
+                    check_database(folders, other)?;
+                }
+                Ok(owner)
+            })
     }
 
     /// The categories this clean serves, for messages: `history, downloads`.
@@ -305,11 +329,12 @@ pub fn query<T>(
 /// the way, as the profile's owner): for a clean about to change it anyway, which then needs
 /// no scratch copy.
 pub fn query_in_place<T>(
+    folders: &mut fsops::Folders,
     db: &Path,
     sql: &str,
     row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
-    let owner = fsops::check_regular(db)?;
+    let owner = check_database(folders, db)?;
     let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(db, e))?;
     let conn = open_real(db)?;
     rows(&conn, db, sql, row)
@@ -332,6 +357,15 @@ fn rows<T>(
         .collect::<rusqlite::Result<Vec<T>>>()
         .map_err(err)?;
     Ok(rows)
+}
+
+/// See [`DbClean::check_files`], for one database.
+fn check_database(folders: &mut fsops::Folders, db: &Path) -> Result<fsops::Owner> {
+    let owner = folders.check_in_place(db)?;
+    for suffix in SIDECARS {
+        folders.check_sidecar(&sidecar(db, suffix), owner)?;
+    }
+    Ok(owner)
 }
 
 /// Copies a database and its sidecars to `copy`, reading each through a descriptor opened

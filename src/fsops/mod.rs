@@ -66,6 +66,99 @@ impl Folders {
         Self::default()
     }
 
+    /// Folders for work in the home `home`: below it, a folder that is a mount point (another
+    /// filesystem, or a folder bind-mounted there) is refused, never entered, wherever it
+    /// lies on the way to a path.
+    pub fn within(home: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            Folders {
+                way: nofollow::Way::anchored(home),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = home;
+            Folders::default()
+        }
+    }
+
+    /// Checks that `path` may be changed in place (a database, a settings file): a regular
+    /// file reached without any link, with one name only (not a hard link to a file
+    /// elsewhere), owned by the account the way to it belongs to. Says who that account is.
+    pub fn check_in_place(&mut self, path: &Path) -> Result<Owner> {
+        #[cfg(unix)]
+        {
+            nofollow::check_in_place(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            check_regular(path)
+        }
+    }
+
+    /// Checks that `path`, a file SQLite may open beside a database (its `-wal`, `-shm`,
+    /// `-journal`), is either absent or fit to change in place as `owner`'s (see
+    /// [`Folders::check_in_place`]): a FIFO there would block SQLite's `open` forever.
+    pub fn check_sidecar(&mut self, path: &Path, owner: Owner) -> Result<()> {
+        #[cfg(unix)]
+        {
+            nofollow::check_sidecar(&mut self.way, path, owner)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = owner;
+            match fs::symlink_metadata(path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(Error::io(path, e)),
+                Ok(m) if m.file_type().is_symlink() || is_reparse_point(&m) => {
+                    Err(Error::Link { path: path.into() })
+                }
+                Ok(m) if !m.is_file() => Err(not_regular(path)),
+                Ok(_) => Ok(()),
+            }
+        }
+    }
+
+    /// See [`replace_file`]; the file must also be fit to change in place (see
+    /// [`Folders::check_in_place`]).
+    pub fn replace_file(&mut self, path: &Path, content: &[u8]) -> Result<()> {
+        #[cfg(unix)]
+        {
+            nofollow::replace(&mut self.way, path, content)
+        }
+        #[cfg(not(unix))]
+        {
+            replace_path(path, content)
+        }
+    }
+
+    /// The names in the folder `path`, listed through the folder itself (reached without
+    /// links; below the home, not a mount point).
+    pub fn list(&mut self, path: &Path) -> Result<Vec<std::ffi::OsString>> {
+        #[cfg(unix)]
+        {
+            nofollow::list(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+            if meta.file_type().is_symlink() || is_reparse_point(&meta) {
+                return Err(Error::Link { path: path.into() });
+            }
+            let mut names = Vec::new();
+            for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+                names.push(entry.map_err(|e| Error::io(path, e))?.file_name());
+            }
+            Ok(names)
+        }
+    }
+
+    /// See [`read_regular`].
+    pub fn read_regular(&mut self, path: &Path, max: u64) -> Result<Vec<u8>> {
+        read_all(self.open_regular(path)?, path, max)
+    }
+
     /// See [`measure`].
     pub fn measure(&mut self, path: &Path) -> Result<Counts> {
         #[cfg(unix)]
@@ -205,7 +298,7 @@ fn remove_path(path: &Path) -> Result<Counts> {
         } else {
             entry.metadata().map(|m| m.len()).unwrap_or(0)
         };
-        match remove_file(p) {
+        match remove_one(p) {
             Ok(()) => {
                 removed += Counts {
                     items: 1,
@@ -243,20 +336,142 @@ fn check_inside(path: &Path, base: &Path) -> Result<()> {
 /// Replaces the content of `path` atomically: a temporary file in the same folder, with the
 /// original's permissions (and owner, when running as root), flushed, then renamed over it. An
 /// interruption leaves either the old file or the new one, never half of one. The folder is
-/// reached without following any link, and the file is created and renamed relative to it.
-#[cfg(unix)]
+/// reached without following any link, and the file is created and renamed relative to it;
+/// the file must be fit to change in place (see [`Folders::check_in_place`]).
 pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
-    nofollow::replace(path, content)
+    Folders::new().replace_file(path, content)
 }
 
-/// Replaces the content of `path` atomically: a temporary file in the same folder, with the
-/// original's permissions (and owner, when running as root), flushed, then renamed over it. An
-/// interruption leaves either the old file or the new one, never half of one.
+/// Creates or replaces the file `path` with `content` and permissions `mode`, the one way
+/// gomme writes a file of its own (installers, logs): through folders opened one at a time
+/// without following links, as the account the folder belongs to (so the file is theirs, and
+/// nothing they could not write themselves is written); into a temporary name, flushed, then
+/// renamed over whatever was there. A link or a hard link at `path` is replaced, never written
+/// through; a link on the way is refused.
+pub fn write_file(path: &Path, content: &[u8], mode: u32) -> Result<()> {
+    write_path(path, content, mode, false)
+}
+
+/// [`write_file`], making the missing folders on the way first (mode 0755), each as the
+/// account that owns the folder above it: never a root-owned folder in someone's home.
+pub fn write_file_creating_folders(path: &Path, content: &[u8], mode: u32) -> Result<()> {
+    write_path(path, content, mode, true)
+}
+
+fn write_path(path: &Path, content: &[u8], mode: u32, create: bool) -> Result<()> {
+    #[cfg(unix)]
+    {
+        nofollow::write(&mut nofollow::Way::default(), path, content, mode, create)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        if let Some(dir) = path.parent() {
+            if create {
+                create_folders(dir)?;
+            }
+            let meta = fs::symlink_metadata(dir).map_err(|e| Error::io(dir, e))?;
+            if meta.file_type().is_symlink() || is_reparse_point(&meta) {
+                return Err(Error::Link { path: dir.into() });
+            }
+        }
+        if let Ok(meta) = fs::symlink_metadata(path) {
+            if meta.is_dir() {
+                return Err(Error::Refused {
+                    path: path.into(),
+                    why: "is a folder; not replaced".into(),
+                });
+            }
+        }
+        write_new(path, content)
+    }
+}
+
+/// Removes the file (or link) `path`, reached without links; `false` if nothing was there. A
+/// folder is refused.
+pub fn remove_file(path: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    {
+        nofollow::remove_file(&mut nofollow::Way::default(), path)
+    }
+    #[cfg(not(unix))]
+    {
+        match fs::symlink_metadata(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(path, e)),
+            Ok(m) if m.is_dir() && !is_reparse_point(&m) => Err(Error::Refused {
+                path: path.into(),
+                why: "is a folder; not removed".into(),
+            }),
+            Ok(_) => remove_link_or_file(path).map(|()| true).map_err(|e| Error::io(path, e)),
+        }
+    }
+}
+
+/// Appends `bytes` to the file `path` (made with `mode` if missing) in one write, flushed: a
+/// log. The file must be fit to change in place (see [`Folders::check_in_place`]): a link, a
+/// hard link, a FIFO or another account's file there is refused.
+pub fn append_file(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        nofollow::append(&mut nofollow::Way::default(), path, bytes, mode)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::Write;
+        let _ = mode;
+        if let Ok(meta) = fs::symlink_metadata(path) {
+            if meta.file_type().is_symlink() || is_reparse_point(&meta) {
+                return Err(Error::Link { path: path.into() });
+            }
+            if !meta.is_file() {
+                return Err(not_regular(path));
+            }
+        }
+        #[allow(clippy::disallowed_methods)]
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(path, e))?;
+        file.sync_data().map_err(|e| Error::io(path, e))
+    }
+}
+
 #[cfg(not(unix))]
-pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
+#[allow(clippy::disallowed_methods)]
+fn create_folders(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+#[cfg(not(unix))]
+fn remove_link_or_file(p: &Path) -> io::Result<()> {
+    remove_one(p)
+}
+
+/// A new file at `path` (replacing what is there) through a temporary file renamed over it.
+#[cfg(not(unix))]
+fn write_new(path: &Path, content: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gomme-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    let io = |e| Error::io(path, e);
+    tmp.write_all(content).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Replaces the content of `path` atomically (see [`replace_file`]).
+#[cfg(not(unix))]
+fn replace_path(path: &Path, content: &[u8]) -> Result<()> {
     use std::io::Write;
     let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.file_type().is_symlink() || !meta.is_file() {
+    if meta.file_type().is_symlink() || is_reparse_point(&meta) || !meta.is_file() {
         return Err(Error::Link { path: path.into() });
     }
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -269,15 +484,6 @@ pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
     tmp.as_file()
         .set_permissions(meta.permissions())
         .map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let mine = tmp.as_file().metadata().map_err(io)?;
-        if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
-            std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()))
-                .map_err(io)?;
-        }
-    }
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
@@ -287,7 +493,7 @@ pub fn replace_file(path: &Path, content: &[u8]) -> Result<()> {
 /// otherwise). On Windows a junction or a link to a folder is removed as a folder (the link
 /// itself: its target is not touched).
 #[cfg(not(unix))]
-fn remove_file(p: &Path) -> io::Result<()> {
+fn remove_one(p: &Path) -> io::Result<()> {
     // A junction or folder link reads as a link, not a folder (`is_dir` is false): only
     // `RemoveDirectoryW` takes it away, `DeleteFileW` refuses it.
     #[cfg(windows)]
@@ -375,8 +581,11 @@ pub fn open_regular(path: &Path) -> Result<fs::File> {
 /// Reads a regular file of at most `max` bytes (see [`open_regular`]); a larger one is
 /// reported as damaged, unread.
 pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>> {
+    read_all(open_regular(path)?, path, max)
+}
+
+fn read_all(file: fs::File, path: &Path, max: u64) -> Result<Vec<u8>> {
     use std::io::Read;
-    let file = open_regular(path)?;
     let mut bytes = Vec::new();
     file.take(max + 1)
         .read_to_end(&mut bytes)

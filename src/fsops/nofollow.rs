@@ -42,6 +42,18 @@ fn open_dir(dir: RawFd, name: &CStr, how: libc::c_int) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
+/// Makes the folder `name` in the folder `parent`, as the owner of the way to it.
+fn make_dir(parent: &Level, name: &CStr) -> io::Result<()> {
+    let _acting = super::ActingAs::new(parent.owner)?;
+    point("mkdir", Path::new(OsStr::from_bytes(name.to_bytes())));
+    // SAFETY: `name` is a valid C string and `parent.dir` an open folder.
+    match cvt(unsafe { libc::mkdirat(parent.dir.as_raw_fd(), name.as_ptr(), 0o755) }) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 fn stat_at(dir: BorrowedFd<'_>, name: &CStr) -> io::Result<libc::stat> {
     // SAFETY: a zeroed stat is a valid buffer; `name` is a valid C string.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -97,12 +109,30 @@ struct Level {
 #[derive(Default)]
 pub struct Way {
     levels: Vec<Level>,
+    /// The folder (a home) below which every folder must be on its filesystem and mount: a
+    /// folder below it that is a mount point (another filesystem, or a folder bind-mounted
+    /// there) is refused, not entered.
+    anchor: Option<PathBuf>,
 }
 
 impl Way {
+    /// A way whose folders below `anchor` must all be on the anchor's filesystem and mount.
+    pub(super) fn anchored(anchor: &Path) -> Way {
+        Way {
+            levels: Vec::new(),
+            anchor: Some(anchor.to_path_buf()),
+        }
+    }
+
     /// Opens (or keeps) the folders leading to `path`, refusing any link, and returns the
     /// last component; the folder holding it is then the top of the way.
     fn parent(&mut self, path: &Path) -> Result<CString> {
+        self.parent_with(path, false)
+    }
+
+    /// [`Way::parent`]; with `create`, a missing folder is made (mode 0755), as the owner of
+    /// the folder above it (see `Owner`): never as root in someone's home.
+    fn parent_with(&mut self, path: &Path, create: bool) -> Result<CString> {
         let bad = || {
             Error::io(
                 path,
@@ -143,12 +173,23 @@ impl Way {
         let mut so_far: PathBuf = std::iter::once(OsStr::new("/"))
             .chain(folders[..shared].iter().copied())
             .collect();
+        // The anchor's level, when `path` lies below it.
+        let anchor_level = self
+            .anchor
+            .as_ref()
+            .filter(|a| path.starts_with(a))
+            .map(|a| a.components().count() - 1);
         for name in &folders[shared..] {
             so_far.push(name);
             let c = cstring(name).map_err(|e| Error::io(&so_far, e))?;
             let top = self.levels.last().expect("/ is always there");
             let dir = match open_dir(top.dir.as_raw_fd(), &c, THROUGH) {
                 Ok(next) => next,
+                Err(e) if create && e.kind() == io::ErrorKind::NotFound => {
+                    make_dir(top, &c).map_err(|e| Error::io(&so_far, e))?;
+                    open_dir(top.dir.as_raw_fd(), &c, THROUGH)
+                        .map_err(|e| refusal(top.dir.as_fd(), &c, &so_far, e))?
+                }
                 Err(e) => return Err(refusal(top.dir.as_fd(), &c, &so_far, e)),
             };
             let st = stat_fd(dir.as_fd()).map_err(|e| Error::io(&so_far, e))?;
@@ -157,12 +198,31 @@ impl Way {
             } else {
                 top.owner
             };
+            let index = self.levels.len();
+            let mut mount = None;
+            if let Some(anchor) = anchor_level.filter(|a| index >= *a) {
+                let (dev, mnt) = place(dir.as_fd()).map_err(|e| Error::io(&so_far, e))?;
+                mount = Some(mnt);
+                if index > anchor {
+                    let home = &self.levels[anchor];
+                    let home_mount = home.mount.flatten();
+                    if dev != home.dev || (home_mount.is_some() && mnt.is_some() && home_mount != mnt)
+                    {
+                        return Err(Error::Refused {
+                            path: so_far,
+                            why: "is a mount point (another filesystem, or a folder mounted \
+                                  there); not entered"
+                                .into(),
+                        });
+                    }
+                }
+            }
             self.levels.push(Level {
                 name: name.to_os_string(),
                 dir,
                 owner,
                 dev: st.st_dev,
-                mount: None,
+                mount,
             });
         }
         cstring(last).map_err(|e| Error::io(path, e))
@@ -239,6 +299,13 @@ pub(super) fn tree(way: &mut Way, path: &Path, mode: Mode) -> Result<Counts> {
         other => other?,
     };
     let top = way.top();
+    // Removed as the account whose folders these are: what they could not remove themselves
+    // stays.
+    let _acting = if remove {
+        Some(super::ActingAs::new(top.owner).map_err(|e| Error::io(path, e))?)
+    } else {
+        None
+    };
     let st = match stat_at(top.dir.as_fd(), &name) {
         Err(e) if gone(&e) => return Ok(Counts::default()),
         other => other.map_err(|e| Error::io(path, e))?,
@@ -496,43 +563,218 @@ const CAN_CLEAR_ERRNO: bool = false;
 )))]
 fn clear_errno() {}
 
-/// See `fsops::replace_file`.
-pub(super) fn replace(path: &Path, content: &[u8]) -> Result<()> {
-    let parent = open_parent(path)?;
-    let io_err = |e| Error::io(path, e);
-    let st = stat_at(parent.dir.as_fd(), &parent.name).map_err(io_err)?;
-    if kind(&st) != libc::S_IFREG {
-        return Err(Error::Link { path: path.into() });
+/// Whether a file gomme changes in place may be changed: a regular file, with one name (a
+/// hard link would carry the change to a file elsewhere), owned by the account the way to it
+/// belongs to (see `Owner`).
+fn fit_in_place(st: &libc::stat, owner: Owner, path: &Path) -> Result<()> {
+    match kind(st) {
+        libc::S_IFREG => {}
+        libc::S_IFLNK => return Err(Error::Link { path: path.into() }),
+        _ => return Err(not_regular(path)),
     }
-    let (tmp, mut file) = create_temp(&parent.dir).map_err(io_err)?;
+    if st.st_nlink != 1 {
+        return Err(Error::Refused {
+            path: path.into(),
+            why: "has other names (a hard link to a file elsewhere); not changed".into(),
+        });
+    }
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    let expected = match owner.0 {
+        Some((uid, _)) => st.st_uid == uid,
+        None => st.st_uid == 0 || st.st_uid == euid,
+    };
+    if !expected {
+        return Err(Error::Refused {
+            path: path.into(),
+            why: "belongs to another account than its folder; not changed".into(),
+        });
+    }
+    Ok(())
+}
+
+/// See `Folders::check_in_place`.
+pub(super) fn check_in_place(way: &mut Way, path: &Path) -> Result<Owner> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    let st = stat_at(top.dir.as_fd(), &name).map_err(|e| Error::io(path, e))?;
+    fit_in_place(&st, top.owner, path)?;
+    Ok(top.owner)
+}
+
+/// See `Folders::check_sidecar`.
+pub(super) fn check_sidecar(way: &mut Way, path: &Path, owner: Owner) -> Result<()> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    match stat_at(top.dir.as_fd(), &name) {
+        Ok(st) => fit_in_place(&st, owner, path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// See `fsops::replace_file`: the file must be fit to change in place, and keeps its
+/// permissions and owner.
+pub(super) fn replace(way: &mut Way, path: &Path, content: &[u8]) -> Result<()> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    let st = stat_at(top.dir.as_fd(), &name).map_err(|e| Error::io(path, e))?;
+    fit_in_place(&st, top.owner, path)?;
+    // mode_t is u16 on some systems, u32 on others.
+    #[allow(clippy::unnecessary_cast)]
+    let mode = st.st_mode as u32 & 0o7777;
+    let owner = top.owner;
+    write_in(top, &name, path, content, mode, owner, Some((st.st_uid, st.st_gid)))
+}
+
+/// See `fsops::write_file`.
+pub(super) fn write(
+    way: &mut Way,
+    path: &Path,
+    content: &[u8],
+    mode: u32,
+    create_folders: bool,
+) -> Result<()> {
+    let name = way.parent_with(path, create_folders)?;
+    let top = way.top();
+    match stat_at(top.dir.as_fd(), &name) {
+        Ok(st) if kind(&st) == libc::S_IFDIR => {
+            return Err(Error::Refused {
+                path: path.into(),
+                why: "is a folder; not replaced".into(),
+            })
+        }
+        _ => {}
+    }
+    let owner = top.owner;
+    write_in(top, &name, path, content, mode, owner, None)
+}
+
+/// Writes `content` to a new private file in the folder of `top`, as `owner`, then renames it
+/// to `name`: whatever was there (a file, a link, a hard link) is replaced, never written
+/// through.
+fn write_in(
+    top: &Level,
+    name: &CStr,
+    path: &Path,
+    content: &[u8],
+    mode: u32,
+    owner: Owner,
+    keep_owner: Option<(u32, u32)>,
+) -> Result<()> {
+    let io_err = |e| Error::io(path, e);
+    let _acting = super::ActingAs::new(owner).map_err(io_err)?;
+    let (tmp, mut file) = create_temp(&top.dir).map_err(io_err)?;
     let mut write = || -> io::Result<()> {
         point("replace-write", path);
         file.write_all(content)?;
-        // mode_t is u16 on some systems, u32 on others.
-        #[allow(clippy::unnecessary_cast)]
-        let mode = st.st_mode as u32 & 0o7777;
         file.set_permissions(fs::Permissions::from_mode(mode))?;
-        let mine = file.metadata()?;
-        if (mine.uid(), mine.gid()) != (st.st_uid, st.st_gid) {
-            std::os::unix::fs::fchown(&file, Some(st.st_uid), Some(st.st_gid))?;
+        if let Some((uid, gid)) = keep_owner {
+            let mine = file.metadata()?;
+            if (mine.uid(), mine.gid()) != (uid, gid) {
+                std::os::unix::fs::fchown(&file, Some(uid), Some(gid))?;
+            }
         }
         file.sync_all()?;
         point("replace-rename", path);
-        let d = parent.dir.as_raw_fd();
+        let d = top.dir.as_raw_fd();
         // SAFETY: both names are valid C strings relative to the same open folder.
-        cvt(unsafe { libc::renameat(d, tmp.as_ptr(), d, parent.name.as_ptr()) })?;
+        cvt(unsafe { libc::renameat(d, tmp.as_ptr(), d, name.as_ptr()) })?;
         Ok(())
     };
     if let Err(e) = write() {
         // SAFETY: the name is a valid C string relative to the open folder.
-        unsafe { libc::unlinkat(parent.dir.as_raw_fd(), tmp.as_ptr(), 0) };
+        unsafe { libc::unlinkat(top.dir.as_raw_fd(), tmp.as_ptr(), 0) };
         return Err(io_err(e));
     }
     // The rename lasts through a power cut once the folder is flushed too.
-    if let Ok(dir) = open_dir(parent.dir.as_raw_fd(), c".", libc::O_RDONLY) {
+    if let Ok(dir) = open_dir(top.dir.as_raw_fd(), c".", libc::O_RDONLY) {
         let _ = fs::File::from(dir).sync_all();
     }
     Ok(())
+}
+
+/// See `fsops::remove_file`.
+pub(super) fn remove_file(way: &mut Way, path: &Path) -> Result<bool> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    match stat_at(top.dir.as_fd(), &name) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io(path, e)),
+        Ok(st) if kind(&st) == libc::S_IFDIR => {
+            return Err(Error::Refused {
+                path: path.into(),
+                why: "is a folder; not removed".into(),
+            })
+        }
+        Ok(_) => {}
+    }
+    let _acting = super::ActingAs::new(top.owner).map_err(|e| Error::io(path, e))?;
+    point("unlink", path);
+    // SAFETY: the name is a valid C string and the folder is open.
+    match cvt(unsafe { libc::unlinkat(top.dir.as_raw_fd(), name.as_ptr(), 0) }) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// See `fsops::append_file`.
+pub(super) fn append(way: &mut Way, path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    let owner = top.owner;
+    let io_err = |e| Error::io(path, e);
+    let _acting = super::ActingAs::new(owner).map_err(io_err)?;
+    let flags = libc::O_WRONLY
+        | libc::O_APPEND
+        | libc::O_CREAT
+        | libc::O_NOFOLLOW
+        | libc::O_NONBLOCK
+        | libc::O_CLOEXEC;
+    point("append", path);
+    // SAFETY: the name is a valid C string; the descriptor is owned from here on.
+    let fd = unsafe { libc::openat(top.dir.as_raw_fd(), name.as_ptr(), flags, mode) };
+    if fd < 0 {
+        let e = io::Error::last_os_error();
+        return Err(refusal(top.dir.as_fd(), &name, path, e));
+    }
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    let mut file = unsafe { fs::File::from_raw_fd(fd) };
+    let st = stat_fd(file.as_fd()).map_err(io_err)?;
+    fit_in_place(&st, owner, path)?;
+    file.write_all(bytes).map_err(io_err)?;
+    file.sync_data().map_err(io_err)
+}
+
+/// See `Folders::list`.
+pub(super) fn list(way: &mut Way, path: &Path) -> Result<Vec<OsString>> {
+    let name = way.parent(path)?;
+    let top = way.top();
+    let dir = match open_dir(top.dir.as_raw_fd(), &name, libc::O_RDONLY) {
+        Ok(dir) => dir,
+        Err(e) => return Err(refusal(top.dir.as_fd(), &name, path, e)),
+    };
+    if let Some(anchor) = way.anchor.as_ref().filter(|a| path.starts_with(a) && path != a.as_path()) {
+        let _ = anchor;
+        let (dev, mnt) = place(dir.as_fd()).map_err(|e| Error::io(path, e))?;
+        let top = way.top();
+        let top_mount = top.mount.flatten();
+        if dev != top.dev || (top_mount.is_some() && mnt.is_some() && top_mount != mnt) {
+            return Err(Error::Refused {
+                path: path.into(),
+                why: "is a mount point (another filesystem, or a folder mounted there); not \
+                      entered"
+                    .into(),
+            });
+        }
+    }
+    let listing = Listing::read(dir).map_err(|e| Error::io(path, e))?;
+    Ok(listing
+        .names
+        .iter()
+        .map(|n| OsStr::from_bytes(n.to_bytes()).to_os_string())
+        .collect())
 }
 
 /// A new, empty, private file in `dir` with a name nothing else uses.
