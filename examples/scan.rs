@@ -3,6 +3,9 @@
 //! `cargo run --release --example scan -- <home> <manifest> [--details]`
 //! (`<home>` may be `-` for the manifest's own home).
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 #[path = "../tests/support/mod.rs"]
 mod support;
 

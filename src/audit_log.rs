@@ -6,8 +6,7 @@
 use crate::report::{Mode, Report};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fs::OpenOptions;
-use std::io::{self, Write};
+use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -60,9 +59,12 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
 pub fn append(path: &Path, report: &Report) -> io::Result<()> {
     let mut text = lines(report)?.join("\n");
     text.push('\n');
-    let mut file = OpenOptions::new().create(true).append(true).open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_data()
+    // Through the link-proof layer, as the owner of the log's folder: a link, a hard link or a
+    // FIFO at the log is refused.
+    crate::fsops::append_file(path, text.as_bytes(), 0o640).map_err(|e| match e {
+        crate::error::Error::Io { source, .. } => source,
+        other => io::Error::other(other.to_string()),
+    })
 }
 
 /// Sends the report's profiles to the system log (syslog and journald on Linux and macOS, the
@@ -74,7 +76,10 @@ pub fn system(report: &Report) -> io::Result<()> {
         .into_iter()
         .zip(&report.profiles)
         .map(|(line, p)| {
-            let warning = matches!(p.status, Status::Error | Status::SkippedRunning);
+            let warning = matches!(
+                p.status,
+                Status::Error | Status::SkippedRunning | Status::Unfinished
+            );
             (line, warning)
         })
         .collect();

@@ -237,6 +237,11 @@ pub struct What {
     #[arg(long, value_name = "SECONDS", env = "GOMME_WAIT")]
     pub wait: Option<u64>,
 
+    /// Stop the run after this many seconds in all, whatever it is waiting on (exit code 6;
+    /// 0: no limit) [default: 300]
+    #[arg(long, value_name = "SECONDS", env = "GOMME_TIMEOUT")]
+    pub timeout: Option<u64>,
+
     /// Append one JSON line per profile to this audit log
     #[arg(long, value_name = "FILE", env = "GOMME_LOG_FILE")]
     pub log_file: Option<PathBuf>,

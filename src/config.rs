@@ -17,6 +17,8 @@ pub struct Config {
     pub keep_cookies: Option<Vec<String>>,
     /// Seconds to wait for a closing browser to let go of its profile.
     pub wait: Option<u64>,
+    /// Seconds a run may take in all before it is stopped (0: no limit).
+    pub timeout: Option<u64>,
     #[serde(default)]
     pub downloads: Downloads,
     #[serde(default)]

@@ -1,7 +1,7 @@
 //! Exit codes: one enum, documented in `--help` and the README. IT scripts rely on these.
 
 /// The process exit status. When several apply, the first in this list wins:
-/// `Fatal`, `Usage`, `ProfileFailed`, `TracesRemain`, `BrowserRunning`, `Done`.
+/// `Fatal`, `Usage`, `TimedOut`, `ProfileFailed`, `TracesRemain`, `BrowserRunning`, `Done`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Everything asked for was done.
@@ -16,6 +16,9 @@ pub enum ExitCode {
     ProfileFailed = 4,
     /// `audit` only: traces remain that a clean would remove.
     TracesRemain = 5,
+    /// The run reached its deadline (`--timeout`) and was stopped; what was done is kept, and
+    /// the profiles not finished are said. Run it again to finish.
+    TimedOut = 6,
 }
 
 impl ExitCode {
@@ -32,4 +35,5 @@ Exit codes:
   2  usage error
   3  at least one profile skipped because its browser is running
   4  at least one profile failed (the others were still processed)
-  5  audit only: traces remain";
+  5  audit only: traces remain
+  6  stopped at its deadline (--timeout) before the end: run it again";

@@ -60,10 +60,12 @@ impl Lang {
             (Lang::En, Status::Cleaned) => "cleaned",
             (Lang::En, Status::SkippedRunning) => "skipped: browser open",
             (Lang::En, Status::Error) => "error",
+            (Lang::En, Status::Unfinished) => "unfinished: out of time",
             (Lang::Fr, Status::Planned) => "à nettoyer",
             (Lang::Fr, Status::Cleaned) => "nettoyé",
             (Lang::Fr, Status::SkippedRunning) => "ignoré : navigateur ouvert",
             (Lang::Fr, Status::Error) => "erreur",
+            (Lang::Fr, Status::Unfinished) => "inachevé : temps écoulé",
         }
     }
 
@@ -186,6 +188,38 @@ impl Lang {
             Lang::Fr => format!(
                 "le profil {profile} n'a pas pu être entièrement nettoyé (détails ci-dessus). Les autres profils ont été traités."
             ),
+        }
+    }
+
+    /// The run was stopped at its deadline.
+    pub fn timed_out(self, secs: u64, done: usize, cleaning: bool) -> String {
+        match (self, cleaning) {
+            (Lang::En, true) => format!(
+                "stopped at the run's deadline ({secs} s): {done} profile(s) were cleaned before \
+                 it; the others may still hold traces. Run gomme again to finish."
+            ),
+            (Lang::En, false) => format!(
+                "stopped at the run's deadline ({secs} s) before everything was checked: traces \
+                 may remain. Run it again, or with a longer --timeout."
+            ),
+            (Lang::Fr, true) => format!(
+                "arrêt à l'échéance de {secs} s : {done} profil(s) nettoyé(s) avant ; les autres \
+                 peuvent garder des traces. Relancez gomme pour finir."
+            ),
+            (Lang::Fr, false) => format!(
+                "arrêt à l'échéance de {secs} s avant d'avoir tout vérifié : des traces peuvent \
+                 rester. Relancez, ou avec un --timeout plus long."
+            ),
+        }
+    }
+
+    /// A profile the deadline left undone.
+    pub fn profile_unfinished(self, name: &str) -> String {
+        match self {
+            Lang::En => {
+                format!("{name}: not finished before the run's deadline; run gomme again to finish")
+            }
+            Lang::Fr => format!("{name} : pas fini avant l'échéance ; relancez gomme pour finir"),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod browser;
 pub mod category;
 pub mod close;
 pub mod config;
+pub mod deadline;
 pub mod discover;
 mod engine;
 pub mod error;

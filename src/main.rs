@@ -11,7 +11,7 @@ use gomme::config::Config;
 use gomme::discover::{self, Discovery};
 use gomme::i18n::Lang;
 use gomme::plan::{self, Options};
-use gomme::report::{ProfileList, Report, Status};
+use gomme::report::{Mode, ProfileList, Report, Status};
 use gomme::sanitize::for_terminal;
 use gomme::ExitCode;
 use std::io::{self, IsTerminal, Write};
@@ -111,7 +111,8 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
 }
 
 fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode> {
-    let mut out = io::stdout().lock();
+    // Not locked for the whole run: the deadline's watchdog may have to report instead.
+    let mut out = io::stdout();
     match command {
         Command::Profiles { select, json } => {
             let found = find(&select, config, lang)?;
@@ -145,6 +146,11 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             // Only a plan that is shown needs its rows counted beforehand; the clean reports
             // what it removed.
             opts.count = dry_run || interactive;
+            // A person answering the question is not timed: the clock starts after it.
+            let mode = if dry_run { Mode::DryRun } else { Mode::Clean };
+            if !interactive {
+                watch(&mut opts, &what, config, None, mode, lang);
+            }
             let mut found = find(&what.select, config, lang)?;
             let close = close_browsers || force_close;
             if !dry_run
@@ -165,6 +171,14 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                     pause_if(pause, lang);
                     return Ok(ExitCode::Done);
                 }
+                watch(
+                    &mut opts,
+                    &what,
+                    config,
+                    Some(DEFAULT_INTERACTIVE),
+                    mode,
+                    lang,
+                );
             }
             let report = if dry_run {
                 plan.report()
@@ -197,7 +211,10 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             Ok(ExitCode::Done)
         }
         Command::Audit { what } => {
-            let (plan, _) = make_plan(&what, config, lang)?;
+            let mut opts = options(&what, config)?;
+            watch(&mut opts, &what, config, None, Mode::DryRun, lang);
+            let found = find(&what.select, config, lang)?;
+            let plan = plan::plan(&found, &opts);
             let report = plan.report();
             log_run(&what, config, &report)?;
             print_report(&report, what.json, lang, &mut out)?;
@@ -220,7 +237,8 @@ fn platform_of(arg: Option<cli::PlatformArg>) -> gomme::schedule::Platform {
     }
 }
 
-/// `gomme shortcut install|remove`.
+/// `gomme shortcut install|remove`. Every desktop is tried; one that is refused (a link on
+/// the way) is said and the others still done.
 fn shortcut(
     action: cli::ShortcutAction,
     lang: Lang,
@@ -236,24 +254,28 @@ fn shortcut(
         Some(exe) => exe.clone(),
         None => std::env::current_exe().context("cannot tell where gomme is installed")?,
     };
-    // Each desktop, with the home whose owner should own the icon.
-    let mut desktops: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut desktops: Vec<PathBuf> = Vec::new();
     if let Some(dir) = &target.desktop {
-        desktops.push((dir.clone(), None));
+        desktops.push(std::path::absolute(dir).context("cannot tell where the desktop is")?);
     } else if target.all_users {
-        if !gomme::is_admin() {
+        let sysroot = std::env::var_os("GOMME_SYSROOT").map(PathBuf::from);
+        if sysroot.is_none() && !gomme::is_admin() {
             anyhow::bail!("an icon for every account needs administrator rights: run gomme again as root (sudo) or as administrator");
         }
         if platform == Platform::Windows {
             let public = gomme::shortcut::public_desktop()
                 .context("cannot find the public desktop; name it with --desktop DIR")?;
-            desktops.push((public, None));
+            desktops.push(public);
         } else {
-            for account in gomme::users::all(std::path::Path::new("/"), false)? {
-                desktops.push((
-                    gomme::shortcut::desktop_of(&account.home),
-                    Some(account.home),
-                ));
+            // The same accounts as `clean --all-users`: people, not service accounts.
+            let root = sysroot.unwrap_or_else(|| PathBuf::from("/"));
+            for account in gomme::users::all(&root, false)? {
+                // The home as the password database names it (links there are the
+                // administrator's); nothing below it is followed.
+                let Ok(home) = dunce::canonicalize(&account.home) else {
+                    continue;
+                };
+                desktops.push(gomme::shortcut::desktop_of(&home));
             }
         }
     } else {
@@ -262,40 +284,31 @@ fn shortcut(
         } else {
             dirs::home_dir().map(|h| gomme::shortcut::desktop_of(&h))
         };
-        desktops.push((
-            desktop.context("cannot find your desktop folder; name it with --desktop DIR")?,
-            None,
-        ));
+        desktops
+            .push(desktop.context("cannot find your desktop folder; name it with --desktop DIR")?);
     }
-    let (name, content) = gomme::shortcut::launcher(platform, &exe, lang);
-    for (desktop, owner) in desktops {
-        let path = desktop.join(&name);
-        if install {
-            std::fs::create_dir_all(&desktop)
-                .with_context(|| format!("cannot create {}", desktop.display()))?;
-            std::fs::write(&path, &content)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::{MetadataExt, PermissionsExt};
-                if platform != Platform::Windows {
-                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))?;
-                }
-                if let Some(home) = owner {
-                    let meta = std::fs::metadata(&home)?;
-                    std::os::unix::fs::chown(&path, Some(meta.uid()), Some(meta.gid()))?;
-                }
+    let mut failed = 0;
+    for desktop in &desktops {
+        let done = if install {
+            gomme::shortcut::install(desktop, platform, &exe, lang).map(Some)
+        } else {
+            gomme::shortcut::remove(desktop, platform, &exe, lang)
+        };
+        match done {
+            Ok(Some(path)) if install => writeln!(out, "{}", path.display())?,
+            Ok(Some(path)) => writeln!(out, "removed {}", path.display())?,
+            Ok(None) => {}
+            Err(e) => {
+                failed += 1;
+                eprintln!("gomme: {}", for_terminal(&e.to_string()));
             }
-            #[cfg(not(unix))]
-            let _ = owner;
-            writeln!(out, "{}", path.display())?;
-        } else if path.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
-            writeln!(out, "removed {}", path.display())?;
         }
     }
-    Ok(ExitCode::Done)
+    Ok(match failed {
+        0 => ExitCode::Done,
+        n if n == desktops.len() => ExitCode::Fatal,
+        _ => ExitCode::ProfileFailed,
+    })
 }
 
 /// `gomme schedule install|remove|status`.
@@ -312,7 +325,11 @@ fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result
         Some(exe) => exe.clone(),
         None => std::env::current_exe().context("cannot tell where gomme is installed")?,
     };
-    let root = target.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    // Absolute, links left as they are: the file layer refuses any on the way.
+    let root = match &target.root {
+        Some(root) => std::path::absolute(root).context("cannot tell where --root is")?,
+        None => PathBuf::from("/"),
+    };
     let real = target.root.is_none();
     // Registering only makes sense on the system the files are for; under --root, systemd
     // can still enable units offline.
@@ -371,11 +388,7 @@ fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result
                     }
                     continue;
                 }
-                if let Some(dir) = here.parent() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
-                }
-                std::fs::write(&here, &unit.content)
+                gomme::fsops::write_file_creating_folders(&here, &unit.content, 0o644)
                     .with_context(|| format!("cannot write {}", here.display()))?;
                 writeln!(out, "wrote {}: {}", here.display(), unit.purpose)?;
             }
@@ -390,14 +403,14 @@ fn schedule(action: cli::ScheduleAction, out: &mut impl Write) -> anyhow::Result
             }
             for unit in &units {
                 let here = schedule::under(&root, &unit.path);
-                if !here.exists() {
+                if !gomme::fsops::exists(&here) {
                     continue;
                 }
                 if dry_run {
                     writeln!(out, "would remove {}", here.display())?;
-                } else {
-                    std::fs::remove_file(&here)
-                        .with_context(|| format!("cannot remove {}", here.display()))?;
+                } else if gomme::fsops::remove_file(&here)
+                    .with_context(|| format!("cannot remove {}", here.display()))?
+                {
                     writeln!(out, "removed {}", here.display())?;
                 }
             }
@@ -440,16 +453,102 @@ fn generate(what: cli::Generate, out: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The deadline of an interactive clean, counted from the person's answer, when neither
+/// `--timeout` nor the configuration sets one.
+const DEFAULT_INTERACTIVE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether the final report is being written: by the run, or by the deadline's watchdog (one
+/// of the two only).
+static REPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Claims standard output for the final report. When the watchdog has it already, this thread
+/// waits for the process to end rather than write over it.
+fn claim_output() {
+    if REPORTING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+/// Sets the run's deadline (`--timeout`, the configuration's `timeout`, else `default` or
+/// [`gomme::deadline::DEFAULT`]; 0 for none) and starts its watchdog: at the deadline, the
+/// profiles done so far are reported (audit log, JSON), a message says the run was stopped,
+/// and the process exits with [`ExitCode::TimedOut`], whatever it was waiting on.
+fn watch(
+    opts: &mut Options,
+    what: &What,
+    config: &Config,
+    default: Option<std::time::Duration>,
+    mode: Mode,
+    lang: Lang,
+) {
+    let limit = match what.timeout.or(config.timeout) {
+        Some(0) => return,
+        Some(secs) => std::time::Duration::from_secs(secs),
+        None => default.unwrap_or(gomme::deadline::DEFAULT),
+    };
+    let deadline = gomme::deadline::Deadline::after(limit);
+    let finished = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    opts.deadline = Some(deadline);
+    opts.finished = Some(finished.clone());
+    let log = LogTo::of(what, config);
+    let json = what.json;
+    std::thread::spawn(move || {
+        let left = deadline
+            .end()
+            .saturating_duration_since(std::time::Instant::now());
+        std::thread::sleep(left);
+        let done = std::mem::take(&mut *finished.lock().unwrap_or_else(|e| e.into_inner()));
+        let report = Report::new(mode, done);
+        eprintln!(
+            "gomme: {}",
+            lang.timed_out(limit.as_secs(), report.profiles.len(), mode == Mode::Clean)
+        );
+        if mode == Mode::Clean {
+            if let Err(e) = log.write(&report) {
+                eprintln!("gomme: {e:#}");
+            }
+        }
+        if !REPORTING.swap(true, std::sync::atomic::Ordering::SeqCst) && json {
+            let _ = report.write_json(&mut io::stdout());
+        }
+        std::process::exit(ExitCode::TimedOut.code());
+    });
+}
+
+/// Where a run is logged: the audit log file and the system log.
+struct LogTo {
+    file: Option<PathBuf>,
+    system: bool,
+}
+
+impl LogTo {
+    fn of(what: &What, config: &Config) -> LogTo {
+        LogTo {
+            file: what.log_file.clone().or(config.log.file.clone()),
+            system: what.syslog || config.log.system,
+        }
+    }
+
+    fn write(&self, report: &Report) -> anyhow::Result<()> {
+        if let Some(path) = &self.file {
+            let path = &std::path::absolute(path).with_context(|| {
+                format!("cannot tell where the audit log {} is", path.display())
+            })?;
+            gomme::audit_log::append(path, report)
+                .with_context(|| format!("cannot write the audit log {}", path.display()))?;
+        }
+        if self.system {
+            gomme::audit_log::system(report).context("cannot write to the system log")?;
+        }
+        Ok(())
+    }
+}
+
 /// Appends the run to the audit log, if one is configured.
 fn log_run(what: &What, config: &Config, report: &Report) -> anyhow::Result<()> {
-    if let Some(path) = what.log_file.as_ref().or(config.log.file.as_ref()) {
-        gomme::audit_log::append(path, report)
-            .with_context(|| format!("cannot write the audit log {}", path.display()))?;
-    }
-    if what.syslog || config.log.system {
-        gomme::audit_log::system(report).context("cannot write to the system log")?;
-    }
-    Ok(())
+    LogTo::of(what, config).write(report)
 }
 
 /// The homes to look in: `--home` folders, the accounts of `--all-users` and `--user`, or
@@ -643,13 +742,9 @@ fn options(what: &What, config: &Config) -> anyhow::Result<Options> {
         empty_downloads_folder: config.downloads.empty_folder,
         count: true,
         jobs: plan::default_jobs(),
+        deadline: None,
+        finished: None,
     })
-}
-
-fn make_plan(what: &What, config: &Config, lang: Lang) -> anyhow::Result<(plan::Plan, Options)> {
-    let opts = options(what, config)?;
-    let found = find(&what.select, config, lang)?;
-    Ok((plan::plan(&found, &opts), opts))
 }
 
 fn print_report(
@@ -658,6 +753,7 @@ fn print_report(
     lang: Lang,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    claim_output();
     if json {
         report.write_json(out)
     } else {
@@ -674,6 +770,7 @@ fn print_report(
                 }
                 eprintln!("gomme: {}", lang.profile_failed(&name));
             }
+            Status::Unfinished => eprintln!("gomme: {}", lang.profile_unfinished(&name)),
             Status::Planned | Status::Cleaned => {}
         }
     }
@@ -683,7 +780,9 @@ fn print_report(
 /// The exit code, by the precedence documented in `exit_code.rs`.
 fn outcome(report: &Report, audit: bool) -> ExitCode {
     let t = &report.totals;
-    if t.errors > 0 {
+    if t.unfinished > 0 {
+        ExitCode::TimedOut
+    } else if t.errors > 0 {
         ExitCode::ProfileFailed
     } else if audit && t.items > 0 {
         ExitCode::TracesRemain

@@ -2,6 +2,7 @@
 //! out the very same plan and counts what it actually removed.
 
 use crate::category::Category;
+use crate::deadline::{self, Deadline};
 use crate::discover::{Discovery, Profile};
 use crate::engine;
 use crate::error::{Error, Result};
@@ -10,7 +11,7 @@ use crate::report::{Mode, ProfileReport, Report, Status};
 use crate::sqlite::{DbClean, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What to clean, decided once from the command line or a config file.
@@ -34,6 +35,11 @@ pub struct Options {
     /// independent: its own folders, databases and owner). 1: one after the other, on the
     /// calling thread.
     pub jobs: usize,
+    /// When the run must end: near it, no new profile or step is begun.
+    pub deadline: Option<Deadline>,
+    /// Where each profile's report goes as soon as its clean is done, for whoever must say
+    /// what was done if the run is stopped at its deadline.
+    pub finished: Option<Arc<Mutex<Vec<ProfileReport>>>>,
 }
 
 /// The number of profiles worth doing at once on this machine: one per processor, at most 4
@@ -52,6 +58,8 @@ impl Default for Options {
             empty_downloads_folder: false,
             count: true,
             jobs: 1,
+            deadline: None,
+            finished: None,
         }
     }
 }
@@ -291,11 +299,16 @@ impl<'a> Planner<'a> {
     /// cleaned (damaged, unknown layout) is reported and left out of the plan.
     fn finish(mut self, skipped: bool) -> ProfilePlan {
         let mut actions = Vec::with_capacity(self.actions.len());
+        let mut unfinished = false;
         for mut action in std::mem::take(&mut self.actions) {
             if let Action::Database { clean, rows } = &mut action {
                 if !self.opts.count {
                     actions.push(action);
                     continue;
+                }
+                if deadline::is_near(self.opts.deadline) {
+                    unfinished = true;
+                    break;
                 }
                 match clean.count(&mut self.scratch) {
                     Ok(counted) => *rows = counted,
@@ -310,6 +323,7 @@ impl<'a> Planner<'a> {
         ProfilePlan {
             profile: self.profile.clone(),
             skipped,
+            unfinished,
             categories: self.handled,
             actions,
             errors: self.errors,
@@ -335,6 +349,9 @@ pub struct ProfilePlan {
     pub profile: Profile,
     /// Whether the profile is skipped because its browser is running.
     pub skipped: bool,
+    /// Whether planning stopped at the run's deadline before this profile was fully planned:
+    /// it is then neither reported as clean nor cleaned.
+    pub unfinished: bool,
     /// The categories this plan covers (reported even when nothing is found).
     pub categories: BTreeSet<Category>,
     pub actions: Vec<Action>,
@@ -372,13 +389,25 @@ pub fn plan_with_progress(
     opts: &Options,
     progress: &mut dyn FnMut(&Profile),
 ) -> Plan {
-    let deadline = Instant::now() + opts.wait;
+    // Waiting for browsers to close ends with the run's own deadline, if that comes first.
+    let mut deadline = Instant::now() + opts.wait;
+    if let Some(run) = opts.deadline {
+        deadline = deadline.min(run.end());
+    }
     let mut profiles = each(
         &discovery.profiles,
-        opts.jobs,
+        opts,
         |profile| profile,
         progress,
         |profile| plan_profile(profile, opts, deadline),
+        |profile| ProfilePlan {
+            profile: profile.clone(),
+            skipped: false,
+            unfinished: true,
+            categories: BTreeSet::new(),
+            actions: Vec::new(),
+            errors: vec![STOPPED.to_owned()],
+        },
     );
     if opts.empty_downloads_folder && opts.categories.contains(&Category::Downloads) {
         plan_downloads_folders(&mut profiles, opts);
@@ -387,9 +416,13 @@ pub fn plan_with_progress(
 }
 
 /// The lock state once the browser had its chance to close: polled until `deadline`.
-fn settled_lock(profile: &Profile, deadline: Instant) -> crate::lock::LockState {
+fn settled_lock(
+    profile: &Profile,
+    deadline: Instant,
+    run: Option<Deadline>,
+) -> crate::lock::LockState {
     let mut state = profile.lock.clone();
-    while state.blocks_cleaning() && Instant::now() < deadline {
+    while state.blocks_cleaning() && Instant::now() < deadline && !deadline::is_near(run) {
         std::thread::sleep(Duration::from_millis(200));
         state = crate::lock::state(profile.browser.family(), &profile.lock_dir);
     }
@@ -455,7 +488,7 @@ fn plan_downloads_folders(profiles: &mut [ProfilePlan], opts: &Options) {
 fn plan_profile(profile: &Profile, opts: &Options, deadline: Instant) -> ProfilePlan {
     let _span = tracing::info_span!("plan", browser = %profile.browser, profile = %crate::sanitize::for_terminal(&profile.profile))
         .entered();
-    let lock = settled_lock(profile, deadline);
+    let lock = settled_lock(profile, deadline, opts.deadline);
     let skipped = lock.blocks_cleaning() && !opts.ignore_locks;
     let mut planner = Planner::new(profile, opts);
     if !skipped {
@@ -471,14 +504,16 @@ impl Plan {
             .profiles
             .iter()
             .map(|p| {
-                let status = if p.skipped {
+                let status = if p.unfinished {
+                    Status::Unfinished
+                } else if p.skipped {
                     Status::SkippedRunning
                 } else if !p.errors.is_empty() {
                     Status::Error
                 } else {
                     Status::Planned
                 };
-                let counts = if p.skipped {
+                let counts = if p.skipped || p.unfinished {
                     BTreeMap::new()
                 } else {
                     p.counts()
@@ -504,10 +539,18 @@ impl Plan {
     ) -> Report {
         let profiles = each(
             &self.profiles,
-            opts.jobs,
+            opts,
             |p| &p.profile,
             progress,
             |p| execute_profile(p, opts),
+            |p| {
+                ProfileReport::new(
+                    &p.profile,
+                    Status::Unfinished,
+                    BTreeMap::new(),
+                    &[STOPPED.to_owned()],
+                )
+            },
         );
         Report::new(Mode::Clean, profiles)
     }
@@ -515,14 +558,24 @@ impl Plan {
 
 /// `work` done on each of `items`, with up to `jobs` threads, the results in the order of
 /// `items`. `progress` is called on the calling thread as each item is taken up.
+/// Near the run's deadline no item is begun: `late` says what stands for it.
 fn each<I: Sync, T: Send>(
     items: &[I],
-    jobs: usize,
+    opts: &Options,
     profile_of: impl Fn(&I) -> &Profile,
     progress: &mut dyn FnMut(&Profile),
     work: impl Fn(&I) -> T + Sync,
+    late: impl Fn(&I) -> T + Sync,
 ) -> Vec<T> {
-    let jobs = jobs.min(items.len());
+    let jobs = opts.jobs.min(items.len());
+    let deadline = opts.deadline;
+    let work = |item: &I| {
+        if deadline::is_near(deadline) {
+            late(item)
+        } else {
+            work(item)
+        }
+    };
     if jobs <= 1 {
         return items
             .iter()
@@ -585,6 +638,9 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     let _span =
         tracing::info_span!("clean", browser = %profile.browser, profile = %crate::sanitize::for_terminal(&profile.profile))
             .entered();
+    if plan.unfinished {
+        return ProfileReport::new(profile, Status::Unfinished, BTreeMap::new(), &plan.errors);
+    }
     let now = crate::lock::state(profile.browser.family(), &profile.lock_dir);
     if plan.skipped || (now.blocks_cleaning() && !opts.ignore_locks) {
         if !plan.skipped {
@@ -599,7 +655,13 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         .map(|c| (*c, Counts::default()))
         .collect();
     let mut folders = fsops::Folders::within(&profile.home);
+    let mut unfinished = false;
     for action in &plan.actions {
+        if deadline::is_near(opts.deadline) {
+            unfinished = true;
+            errors.push(STOPPED.to_owned());
+            break;
+        }
         match action {
             Action::Remove {
                 category,
@@ -637,13 +699,25 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     for (category, done) in &counts {
         tracing::info!(%category, items = done.items, bytes = done.bytes, "cleaned");
     }
-    let status = if errors.is_empty() {
+    let status = if unfinished {
+        Status::Unfinished
+    } else if errors.is_empty() {
         Status::Cleaned
     } else {
         Status::Error
     };
-    ProfileReport::new(profile, status, counts, &errors)
+    let report = ProfileReport::new(profile, status, counts, &errors);
+    if let Some(finished) = &opts.finished {
+        finished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(report.clone());
+    }
+    report
 }
+
+/// What stands for the work a deadline left undone.
+const STOPPED: &str = "stopped at the run's deadline (--timeout) before this was done";
 
 #[cfg(test)]
 mod tests {

@@ -29,6 +29,8 @@ pub enum Status {
     Cleaned,
     SkippedRunning,
     Error,
+    /// Not (or not wholly) done: the run reached its deadline first.
+    Unfinished,
 }
 
 /// Names from other people's disks need not be UTF-8; the report must stay valid JSON.
@@ -91,6 +93,13 @@ pub struct Totals {
     pub bytes: u64,
     pub skipped: usize,
     pub errors: usize,
+    /// Profiles the run's deadline left undone (absent from JSON when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unfinished: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,6 +122,7 @@ impl Report {
             totals.bytes += c.bytes;
             totals.skipped += usize::from(p.status == Status::SkippedRunning);
             totals.errors += usize::from(p.status == Status::Error);
+            totals.unfinished += usize::from(p.status == Status::Unfinished);
         }
         Report {
             schema: SCHEMA,
@@ -178,7 +188,7 @@ impl Report {
                     lang.size(counts.bytes),
                 );
             }
-            if p.status == Status::Error {
+            if matches!(p.status, Status::Error | Status::Unfinished) {
                 push(
                     &mut lead,
                     format!("({})", lang.status(p.status)),

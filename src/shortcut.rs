@@ -50,10 +50,11 @@ pub fn launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>)
 }
 
 /// The desktop folder of a home: `XDG_DESKTOP_DIR` from `user-dirs.dirs` where set (`Bureau`
-/// on a French desktop), else `Desktop`.
+/// on a French desktop), else `Desktop`. The file is the account's: read without following a
+/// link or waiting on a FIFO.
 pub fn desktop_of(home: &Path) -> PathBuf {
-    if let Ok(text) = std::fs::read_to_string(home.join(".config/user-dirs.dirs")) {
-        for line in text.lines() {
+    if let Ok(bytes) = crate::fsops::read_regular(&home.join(".config/user-dirs.dirs"), 64 * 1024) {
+        for line in String::from_utf8_lossy(&bytes).lines() {
             if let Some(value) = line.trim().strip_prefix("XDG_DESKTOP_DIR=") {
                 if let Some(rel) = value.trim().trim_matches('"').strip_prefix("$HOME/") {
                     if crate::discover::is_plain_relative(Path::new(rel)) {
@@ -64,6 +65,40 @@ pub fn desktop_of(home: &Path) -> PathBuf {
         }
     }
     home.join("Desktop")
+}
+
+/// Puts the launcher on the desktop `desktop` through the link-proof file layer: as the
+/// account that owns the desktop's folders (the icon and a missing desktop folder are theirs),
+/// never through a link; a link or hard link where the icon goes is replaced, not written
+/// through. Returns the icon's path.
+pub fn install(
+    desktop: &Path,
+    platform: Platform,
+    exe: &Path,
+    lang: Lang,
+) -> crate::error::Result<PathBuf> {
+    let (name, content) = launcher(platform, exe, lang);
+    let path = desktop.join(name);
+    let mode = if platform == Platform::Windows {
+        0o644
+    } else {
+        0o755
+    };
+    crate::fsops::write_file_creating_folders(&path, &content, mode)?;
+    Ok(path)
+}
+
+/// Takes the launcher off the desktop `desktop` (a link there is removed as a link); its path
+/// if there was one.
+pub fn remove(
+    desktop: &Path,
+    platform: Platform,
+    exe: &Path,
+    lang: Lang,
+) -> crate::error::Result<Option<PathBuf>> {
+    let (name, _) = launcher(platform, exe, lang);
+    let path = desktop.join(name);
+    Ok(crate::fsops::remove_file(&path)?.then_some(path))
 }
 
 /// Windows' desktop shared by every account (the Public Known Folder's `Desktop`).

@@ -26,9 +26,57 @@ pub enum UsersError {
 /// Shells that mean "this account never logs in".
 const NO_LOGIN: &[&str] = &["nologin", "false", "sync", "shutdown", "halt"];
 
-/// Accounts with a login shell and an existing home, from `/etc/passwd`-format text. `root`
-/// only when asked. `sysroot` prefixes every path (tests use a fake root).
-pub fn from_passwd(text: &str, sysroot: &Path, include_root: bool) -> Vec<Account> {
+/// The uids of people's accounts (`UID_MIN`, `UID_MAX` of `login.defs`): below are system
+/// and service accounts (`postgres`, `www-data`…), which may well have a login shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeopleUids {
+    pub min: u32,
+    pub max: u32,
+}
+
+impl Default for PeopleUids {
+    /// Debian's and most distributions' defaults.
+    fn default() -> Self {
+        PeopleUids {
+            min: 1000,
+            max: 60000,
+        }
+    }
+}
+
+impl PeopleUids {
+    /// From `login.defs`-format text; the defaults for what it does not set.
+    pub fn from_login_defs(text: &str) -> Self {
+        let mut uids = PeopleUids::default();
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let (Some(key), Some(value)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(value) = value.parse() else { continue };
+            match key {
+                "UID_MIN" => uids.min = value,
+                "UID_MAX" => uids.max = value,
+                _ => {}
+            }
+        }
+        uids
+    }
+
+    fn contains(&self, uid: u32) -> bool {
+        (self.min..=self.max).contains(&uid)
+    }
+}
+
+/// Accounts with a login shell and an existing home, from `/etc/passwd`-format text; with
+/// `people`, only those whose uid is in that range (root aside). `root` only when asked.
+/// `sysroot` prefixes every path (tests use a fake root).
+pub fn from_passwd(
+    text: &str,
+    sysroot: &Path,
+    include_root: bool,
+    people: Option<PeopleUids>,
+) -> Vec<Account> {
     let mut accounts = Vec::new();
     for line in text.lines() {
         let fields: Vec<&str> = line.split(':').collect();
@@ -39,7 +87,14 @@ pub fn from_passwd(text: &str, sysroot: &Path, include_root: bool) -> Vec<Accoun
         if shell.is_empty() || NO_LOGIN.contains(&shell_name) {
             continue;
         }
-        if uid == "0" && !include_root {
+        let Ok(uid) = uid.parse::<u32>() else {
+            continue;
+        };
+        if uid == 0 {
+            if !include_root {
+                continue;
+            }
+        } else if people.is_some_and(|p| !p.contains(uid)) {
             continue;
         }
         if home.is_empty() || home == "/" || !home.starts_with('/') {
@@ -128,8 +183,17 @@ pub fn expand_env(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
-/// This machine's accounts. `sysroot` is `/` except in tests.
+/// This machine's people's accounts (not system or service accounts). `sysroot` is `/`
+/// except in tests.
 pub fn all(sysroot: &Path, include_root: bool) -> Result<Vec<Account>, UsersError> {
+    accounts(sysroot, include_root, true)
+}
+
+fn accounts(
+    sysroot: &Path,
+    include_root: bool,
+    people_only: bool,
+) -> Result<Vec<Account>, UsersError> {
     if cfg!(windows) {
         return Ok(from_profile_list(
             &crate::platform::profile_list().map_err(|source| UsersError::Read {
@@ -146,16 +210,36 @@ pub fn all(sysroot: &Path, include_root: bool) -> Result<Vec<Account>, UsersErro
         });
     }
     let passwd = sysroot.join("etc/passwd");
-    let text = std::fs::read_to_string(&passwd).map_err(|source| UsersError::Read {
-        what: passwd.display().to_string(),
+    let text = read_text(&passwd)?;
+    let people = if people_only {
+        let defs = sysroot.join("etc/login.defs");
+        Some(match crate::fsops::read_regular(&defs, 1 << 20) {
+            Ok(bytes) => PeopleUids::from_login_defs(&String::from_utf8_lossy(&bytes)),
+            Err(_) => PeopleUids::default(),
+        })
+    } else {
+        None
+    };
+    Ok(from_passwd(&text, sysroot, include_root, people))
+}
+
+/// A system file, read without following links or waiting on a FIFO.
+fn read_text(path: &Path) -> Result<String, UsersError> {
+    let read = |source| UsersError::Read {
+        what: path.display().to_string(),
         source,
-    })?;
-    Ok(from_passwd(&text, sysroot, include_root))
+    };
+    match crate::fsops::read_regular(path, 64 << 20) {
+        Ok(bytes) => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        Err(crate::error::Error::Io { source, .. }) => Err(read(source)),
+        Err(e) => Err(read(std::io::Error::other(e.to_string()))),
+    }
 }
 
 /// The named accounts, in the order given.
 pub fn named(sysroot: &Path, names: &[String]) -> Result<Vec<Account>, UsersError> {
-    let known = all(sysroot, true)?;
+    // An account named on purpose is taken whatever its uid.
+    let known = accounts(sysroot, true, false)?;
     names
         .iter()
         .map(|n| {
@@ -169,6 +253,7 @@ pub fn named(sysroot: &Path, names: &[String]) -> Result<Vec<Account>, UsersErro
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their folders by path
 mod tests {
     use super::*;
 
@@ -180,24 +265,35 @@ mod tests {
         }
         let passwd = "root:x:0:0:root:/root:/bin/bash\n\
                       daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n\
-                      postgres:x:104:110::/var/lib/postgresql:/bin/false\n\
+                      postgres:x:104:110::/var/lib/postgresql:/bin/bash\n\
                       alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n\
                       bob:x:1001:1001::/home/bob:/usr/bin/zsh\n\
                       carol:x:1002:1002::/home/carol:/bin/bash\n\
                       broken line\n";
         let names =
             |accounts: Vec<Account>| accounts.into_iter().map(|a| a.name).collect::<Vec<_>>();
+        let people = Some(PeopleUids::default());
         assert_eq!(
-            names(from_passwd(passwd, root.path(), false)),
+            names(from_passwd(passwd, root.path(), false, people)),
             ["alice", "bob"]
         );
         assert_eq!(
-            names(from_passwd(passwd, root.path(), true)),
+            names(from_passwd(passwd, root.path(), true, people)),
             ["root", "alice", "bob"]
         );
         assert_eq!(
-            from_passwd(passwd, root.path(), false)[0].home,
+            from_passwd(passwd, root.path(), false, people)[0].home,
             root.path().join("home/alice")
+        );
+        // A service account with a login shell is a person's only when named.
+        assert_eq!(
+            names(from_passwd(passwd, root.path(), false, None)),
+            ["postgres", "alice", "bob"]
+        );
+        let defs = PeopleUids::from_login_defs("# comment\nUID_MIN\t\t 1001\nUID_MAX 60000\n");
+        assert_eq!(
+            names(from_passwd(passwd, root.path(), false, Some(defs))),
+            ["bob"]
         );
     }
 

@@ -3,6 +3,9 @@
 //! settings are still there. Needs firefox-esr and chromium (scripts/install-test-deps). Ends
 //! only the processes it started.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 mod support;
 

@@ -2,6 +2,9 @@
 //! or leftover, in any profile; keepers stay; the dry run counts what the clean removes; a
 //! second clean finds nothing.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 mod support;
 

@@ -2,6 +2,9 @@
 //! clean removes what the dry run reported with equal counters, usage errors and running
 //! browsers get their exit codes.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::{counters, gomme, gomme_json, layout, snapshot};

@@ -1,5 +1,8 @@
 //! Completions and the man page are generated from the clap definition, for packagers.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::gomme;

@@ -1,6 +1,9 @@
 //! Issue 11: the helper's end-of-session flow — a confirmation only in a terminal, browsers
 //! closed politely on request, a plain verdict, a desktop icon.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 mod support;
 

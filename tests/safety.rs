@@ -10,6 +10,8 @@
 //! `GOMME_SAFETY_ONLY=links,crash` runs some families only (while working on them).
 //! Linux only: it relies on root for tmpfs mounts, chattr and lchown, and on /proc.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -2,6 +2,9 @@
 //! inputs built with the real formats, the fixture (every planted marker
 //! must be found), and the manifest/fixture agreement check.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 use std::fs;

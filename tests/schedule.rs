@@ -1,6 +1,9 @@
 //! `gomme schedule`: the systemd units verify and enable, the Task Scheduler XML is valid, the
 //! launchd plists parse; a dry run writes nothing; remove undoes install.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::gomme;

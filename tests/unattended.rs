@@ -1,6 +1,9 @@
 //! Issue 7: unattended runs — the configuration file, the audit log, waiting for a closing
 //! browser, emptying a kiosk account's Downloads folder.
 
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use common::{gomme, gomme_json, FixtureCopy};

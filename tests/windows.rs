@@ -7,6 +7,9 @@
 //! Run on Linux under Wine by `scripts/test-windows`, which builds with `--cfg wine`: tests
 //! Wine 8 cannot run are marked `cfg_attr(wine, ignore = ...)` with the reason, and run on a
 //! real Windows.
+
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
 #![cfg(windows)]
 // `cfg(wine)` is set by scripts/test-windows only.
 

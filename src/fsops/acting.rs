@@ -142,7 +142,8 @@ mod linux {
     /// database gives it (`getgrouplist`), or its primary group alone when the uid names no
     /// account here (a disk from another machine). Looked up once per account.
     pub fn groups_of(uid: u32, gid: u32) -> Vec<libc::gid_t> {
-        static CACHE: Mutex<Option<HashMap<(u32, u32), Vec<libc::gid_t>>>> = Mutex::new(None);
+        type Known = HashMap<(u32, u32), Vec<libc::gid_t>>;
+        static CACHE: Mutex<Option<Known>> = Mutex::new(None);
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         cache
             .get_or_insert_with(HashMap::new)
@@ -204,7 +205,11 @@ mod tests {
             let _acting = ActingAs::new(Owner(Some((uid, gid)))).unwrap();
             assert_eq!(linux::thread_groups().unwrap(), vec![gid]);
             go.send(()).unwrap();
-            assert_eq!(other.join().unwrap(), before, "another thread keeps its groups");
+            assert_eq!(
+                other.join().unwrap(),
+                before,
+                "another thread keeps its groups"
+            );
         }
         assert_eq!(linux::thread_groups().unwrap(), before);
     }

@@ -403,7 +403,9 @@ pub fn remove_file(path: &Path) -> Result<bool> {
                 path: path.into(),
                 why: "is a folder; not removed".into(),
             }),
-            Ok(_) => remove_link_or_file(path).map(|()| true).map_err(|e| Error::io(path, e)),
+            Ok(_) => remove_link_or_file(path)
+                .map(|()| true)
+                .map_err(|e| Error::io(path, e)),
         }
     }
 }
@@ -656,7 +658,10 @@ pub(crate) fn point(name: &'static str, path: &Path) {
 /// Test instrumentation, compiled into debug builds only (release builds have none of it): a
 /// per-thread callback run at each point where gomme is about to change the disk, so a test
 /// can swap a folder for a link at that exact moment; `GOMME_TEST_KILL_AT=N` kills the process
-/// at the Nth point (crash tests); `GOMME_TEST_POINTS=FILE` appends each point reached to FILE.
+/// at the Nth point (crash tests); `GOMME_TEST_POINTS=FILE` appends each point reached to FILE;
+/// `GOMME_TEST_PAUSE_AT="POINT SUFFIX"` with `GOMME_TEST_PAUSE_FILE=FILE` stops the binary at
+/// the first point named POINT whose path ends with SUFFIX, creates FILE, and goes on once FILE
+/// is removed (at most a minute later), so a test can change the disk while a run is under way.
 #[cfg(debug_assertions)]
 #[doc(hidden)]
 pub mod test_points {
@@ -680,6 +685,36 @@ pub mod test_points {
         HOOK.with(|h| *h.borrow_mut() = hook);
     }
 
+    fn pause_if_asked(point: &str, path: &Path) {
+        use std::sync::atomic::AtomicBool;
+        static PAUSED: AtomicBool = AtomicBool::new(false);
+        static AT: OnceLock<Option<(String, String, PathBuf)>> = OnceLock::new();
+        let at = AT.get_or_init(|| {
+            let spec = std::env::var("GOMME_TEST_PAUSE_AT").ok()?;
+            let file = std::env::var_os("GOMME_TEST_PAUSE_FILE")?;
+            let (name, suffix) = spec.split_once(' ')?;
+            Some((name.to_owned(), suffix.to_owned(), PathBuf::from(file)))
+        });
+        let Some((name, suffix, file)) = at else {
+            return;
+        };
+        if point != name
+            || !path
+                .as_os_str()
+                .as_encoded_bytes()
+                .ends_with(suffix.as_bytes())
+            || PAUSED.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        #[allow(clippy::disallowed_methods)]
+        let _ = std::fs::write(file, path.as_os_str().as_encoded_bytes());
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while file.exists() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     pub(crate) fn reached(point: &str, path: &Path) {
         if let Some(mut hook) = HOOK.with(|h| h.borrow_mut().take()) {
             hook(point, path);
@@ -690,6 +725,7 @@ pub mod test_points {
         static KILL_AT: OnceLock<Option<u64>> = OnceLock::new();
         static LOG: OnceLock<Option<PathBuf>> = OnceLock::new();
         static COUNT: AtomicU64 = AtomicU64::new(0);
+        pause_if_asked(point, path);
         let kill_at = KILL_AT.get_or_init(|| {
             std::env::var("GOMME_TEST_KILL_AT")
                 .ok()
@@ -701,6 +737,8 @@ pub mod test_points {
         }
         let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some(log) = log {
+            // Test instrumentation, into a file the test names.
+            #[allow(clippy::disallowed_methods)]
             if let Ok(mut f) = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -725,6 +763,7 @@ pub mod test_points {
 mod nofollow;
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their folders by path
 mod tests {
     use super::*;
 

@@ -206,7 +206,8 @@ impl Way {
                 if index > anchor {
                     let home = &self.levels[anchor];
                     let home_mount = home.mount.flatten();
-                    if dev != home.dev || (home_mount.is_some() && mnt.is_some() && home_mount != mnt)
+                    if dev != home.dev
+                        || (home_mount.is_some() && mnt.is_some() && home_mount != mnt)
                     {
                         return Err(Error::Refused {
                             path: so_far,
@@ -243,9 +244,8 @@ fn refusal(dir: BorrowedFd<'_>, name: &CStr, path: &Path, e: io::Error) -> Error
 }
 
 pub(super) fn is_plain_dir(path: &Path) -> bool {
-    open_parent(path).is_ok_and(|p| {
-        stat_at(p.dir.as_fd(), &p.name).is_ok_and(|st| kind(&st) == libc::S_IFDIR)
-    })
+    open_parent(path)
+        .is_ok_and(|p| stat_at(p.dir.as_fd(), &p.name).is_ok_and(|st| kind(&st) == libc::S_IFDIR))
 }
 
 pub(super) fn check_regular(way: &mut Way, path: &Path) -> Result<Owner> {
@@ -624,7 +624,15 @@ pub(super) fn replace(way: &mut Way, path: &Path, content: &[u8]) -> Result<()> 
     #[allow(clippy::unnecessary_cast)]
     let mode = st.st_mode as u32 & 0o7777;
     let owner = top.owner;
-    write_in(top, &name, path, content, mode, owner, Some((st.st_uid, st.st_gid)))
+    write_in(
+        top,
+        &name,
+        path,
+        content,
+        mode,
+        owner,
+        Some((st.st_uid, st.st_gid)),
+    )
 }
 
 /// See `fsops::write_file`.
@@ -755,7 +763,11 @@ pub(super) fn list(way: &mut Way, path: &Path) -> Result<Vec<OsString>> {
         Ok(dir) => dir,
         Err(e) => return Err(refusal(top.dir.as_fd(), &name, path, e)),
     };
-    if let Some(anchor) = way.anchor.as_ref().filter(|a| path.starts_with(a) && path != a.as_path()) {
+    if let Some(anchor) = way
+        .anchor
+        .as_ref()
+        .filter(|a| path.starts_with(a) && path != a.as_path())
+    {
         let _ = anchor;
         let (dev, mnt) = place(dir.as_fd()).map_err(|e| Error::io(path, e))?;
         let top = way.top();
@@ -781,8 +793,7 @@ pub(super) fn list(way: &mut Way, path: &Path) -> Result<Vec<OsString>> {
 fn create_temp(dir: &OwnedFd) -> io::Result<(CString, fs::File)> {
     use std::sync::atomic::{AtomicU64, Ordering};
     static SEQ: AtomicU64 = AtomicU64::new(0);
-    let flags =
-        libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
