@@ -191,7 +191,7 @@ fn systemd_logout(exe: &str) -> String {
          Type=oneshot\n\
          RemainAfterExit=yes\n\
          ExecStart=/bin/true\n\
-         ExecStop={exe} clean --wait 20\n\
+         ExecStop={exe} clean --wait 20 --timeout 100\n\
          TimeoutStopSec=2min\n\
          SuccessExitStatus=3 4\n\
          \n\

@@ -21,6 +21,8 @@ mod support;
 mod crash;
 #[path = "safety/diskfull.rs"]
 mod diskfull;
+#[path = "safety/edges.rs"]
+mod edges;
 #[path = "safety/fuzz.rs"]
 mod fuzz;
 #[path = "safety/harness.rs"]
@@ -50,6 +52,7 @@ const FAMILIES: &[Family] = &[
     ("diskfull", diskfull::run),
     ("live", live::run),
     ("crash", crash::run),
+    ("edges", edges::run),
 ];
 
 #[test]

@@ -51,7 +51,7 @@ fn systemd_units_install_verify_and_remove() {
         .contains(&format!("ExecStart={exe_s} clean --all-users")));
     assert!(std::fs::read_to_string(&logout)
         .unwrap()
-        .contains(&format!("ExecStop={exe_s} clean --wait 20")));
+        .contains(&format!("ExecStop={exe_s} clean --wait 20 --timeout 100")));
     // Enabled the way systemctl does it.
     assert!(root
         .path()

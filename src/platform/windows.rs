@@ -28,6 +28,8 @@ pub fn held_open_exclusively(path: &Path) -> bool {
     let _turn = PROBE.lock().unwrap_or_else(|e| e.into_inner());
     // A statement, not the function's last expression: the probe's handle is closed here,
     // while this thread still has its turn.
+    // Read-only, only to see whether the browser holds it.
+    #[allow(clippy::disallowed_methods)]
     let held = match OpenOptions::new().read(true).share_mode(0).open(path) {
         Ok(_) => false,
         Err(e) => e.raw_os_error() == Some(ERROR_SHARING_VIOLATION),
@@ -96,6 +98,7 @@ pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests build their folders by path
 mod tests {
     use super::held_open_exclusively;
 
