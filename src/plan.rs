@@ -274,7 +274,13 @@ impl<'a> Planner<'a> {
         row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
     ) -> Result<Vec<T>> {
         if !self.opts.count {
-            return crate::sqlite::query_in_place(&mut self.folders, db, sql, row);
+            return crate::sqlite::query_before_clean(
+                &mut self.scratch,
+                &mut self.folders,
+                db,
+                sql,
+                row,
+            );
         }
         crate::sqlite::query(&mut self.scratch, db, sql, row)
     }
@@ -690,7 +696,9 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                     errors.push(format!("{category}: {e}"));
                 }
             },
-            Action::Database { clean, .. } => match clean.clean(&mut folders) {
+            // Counted beforehand to nothing (a plan that was shown): nothing to open.
+            Action::Database { rows, .. } if opts.count && rows.iter().all(|n| *n == 0) => {}
+            Action::Database { clean, .. } => match clean.clean(&mut folders, &profile.home) {
                 Ok(rows) => action.tally(Some(&rows), &mut counts),
                 Err(e) => errors.push(format!("{}: {e}", clean.categories())),
             },

@@ -143,6 +143,21 @@ impl Scratch {
         Ok(&mut self.copies.last_mut().expect("just pushed").1)
     }
 
+    /// Makes the scratch copy of `db` in memory, if it can be (see [`Scratch::memory_copy`]);
+    /// whether it is there.
+    fn load_in_memory(&mut self, db: &Path) -> Result<bool> {
+        if self.copies.iter().any(|(orig, _)| orig == db) {
+            return Ok(true);
+        }
+        match self.memory_copy(db)? {
+            Some(copy) => {
+                self.copies.push((db.to_path_buf(), copy));
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     /// `db` read into memory, if it has no WAL frames or journal to go with it and is not
     /// too large.
     fn memory_copy(&mut self, db: &Path) -> Result<Option<Copy>> {
@@ -227,6 +242,13 @@ impl Scratch {
     }
 }
 
+/// Runs `clean`'s steps on its scratch copies; the rows changed per step.
+fn scratch_run(clean: &DbClean, scratch: &mut Scratch) -> Result<Vec<u64>> {
+    scratch.with(&clean.path, &clean.attach, |conn| {
+        run(conn, &clean.path, &[], clean, false)
+    })
+}
+
 /// A scratch copy as another database's step reads it.
 enum Attached {
     File(rusqlite::types::Value),
@@ -269,15 +291,18 @@ impl DbClean {
     pub fn count(&self, scratch: &mut Scratch) -> Result<Vec<u64>> {
         // Refused in the dry run exactly as the clean would refuse it.
         self.check_files(&mut scratch.folders)?;
-        scratch.with(&self.path, &self.attach, |conn| {
-            run(conn, &self.path, &[], self, false)
-        })
+        scratch_run(self, scratch)
     }
 
     /// Runs the clean on the database itself, committed and compacted, and returns the rows
     /// changed per step. `folders` are the open folders of the profile's clean.
-    pub fn clean(&self, folders: &mut fsops::Folders) -> Result<Vec<u64>> {
+    pub fn clean(&self, folders: &mut fsops::Folders, home: &Path) -> Result<Vec<u64>> {
         let owner = self.check_files(folders)?;
+        if self.changes_nothing(home)? {
+            // A clean that finds nothing writes nothing: the database is not even opened
+            // (opening it would make and remove its `-shm`, changing its folder).
+            return Ok(vec![0; self.steps.len()]);
+        }
         let attach: Vec<_> = self
             .attach
             .iter()
@@ -302,6 +327,22 @@ impl DbClean {
         })
     }
 
+    /// Whether this clean would change nothing, when that can be told without touching the
+    /// home: the database and those it attaches, read into memory (each with no WAL frames or
+    /// journal to go with it, and not too large), run the steps to no change. `false` when it
+    /// cannot be told so cheaply: a WAL with frames means the browser wrote since the last
+    /// clean, and its frames must go anyway.
+    fn changes_nothing(&self, home: &Path) -> Result<bool> {
+        let mut probe = Scratch::within(home);
+        for db in std::iter::once(&self.path).chain(self.attach.iter().map(|(_, p)| p)) {
+            if !probe.load_in_memory(db)? {
+                return Ok(false);
+            }
+        }
+        let rows = scratch_run(self, &mut probe)?;
+        Ok(rows.iter().all(|n| *n == 0))
+    }
+
     /// The categories this clean serves, for messages: `history, downloads`.
     pub fn categories(&self) -> String {
         let mut cats: Vec<&str> = Vec::new();
@@ -322,6 +363,22 @@ pub fn query<T>(
     row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     scratch.with(db, &[], |conn| rows(conn, db, sql, row))
+}
+
+/// Each row of `sql`, read by `row`, from `db` as it is, for a clean about to change it: from
+/// a copy in memory when one can be made cheaply (so a database with nothing to remove is not
+/// opened, and its folder not changed), else from `db` itself (see [`query_in_place`]).
+pub fn query_before_clean<T>(
+    scratch: &mut Scratch,
+    folders: &mut fsops::Folders,
+    db: &Path,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    if scratch.load_in_memory(db)? {
+        return query(scratch, db, sql, row);
+    }
+    query_in_place(folders, db, sql, row)
 }
 
 /// Each row of `sql`, read by `row`, from `db` itself, opened as a clean opens it (no link on

@@ -259,7 +259,8 @@ fn history_db(dir: &Path, history: bool, downloads: bool) -> DbClean {
         ));
         steps.push(fixup(
             History,
-            "UPDATE urls SET visit_count = 0, typed_count = 0, last_visit_time = 0",
+            "UPDATE urls SET visit_count = 0, typed_count = 0, last_visit_time = 0 \
+             WHERE visit_count != 0 OR typed_count != 0 OR last_visit_time != 0",
         ));
     }
     DbClean {

@@ -188,12 +188,16 @@ fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
                  (SELECT 1 FROM moz_places h WHERE h.id = moz_places_extra.place_id)"),
             // Kept (bookmarked) pages forget they were visited. Firefox's own triggers do this
             // on its connections; a plain connection has none.
+            // Each tidying step changes only rows not yet as it leaves them: a second clean
+            // finds nothing to change and writes nothing.
             fixup(History, "UPDATE moz_places SET visit_count = 0, last_visit_date = NULL, typed = 0, \
                  frecency = -1, recalc_frecency = 1 \
-                 WHERE NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id)"),
+                 WHERE NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
+                 AND (visit_count IS NOT 0 OR last_visit_date IS NOT NULL OR typed IS NOT 0 \
+                      OR frecency IS NOT -1 OR recalc_frecency IS NOT 1)"),
             step(History, "DELETE FROM moz_origins WHERE NOT EXISTS \
                  (SELECT 1 FROM moz_places h WHERE h.origin_id = moz_origins.id)"),
-            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1"),
+            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1 WHERE recalc_frecency IS NOT 1"),
             fixup(History, "DELETE FROM moz_meta WHERE key LIKE 'origin_frecency_%' \
                  OR key LIKE 'origin_alt_frecency_%'"),
         ]);
@@ -291,7 +295,7 @@ fn plan_site_data(p: &mut Planner) {
              AND repository_id IN (SELECT id FROM repository WHERE name <> 'persistent')",
             ),
             // Firefox rebuilds its storage cache from disk when it is marked invalid.
-            fixup(SiteData, "UPDATE cache SET valid = 0"),
+            fixup(SiteData, "UPDATE cache SET valid = 0 WHERE valid IS NOT 0"),
         ],
     );
     database_if_present(

@@ -819,9 +819,9 @@ impl Writer {
                 }
             }
             Writer::Log { existing } => {
+                // Root's folder, as /var/log (links are planted there all the same).
                 let log = w.dir.join("var/log/gomme.jsonl");
                 fs::create_dir_all(log.parent().unwrap()).unwrap();
-                chown_tree(&w.dir.join("var"), OWNER, OWNER);
                 let before: Vec<u8> = if existing {
                     let line = b"{\"earlier\":\"run\"}\n".to_vec();
                     put(&log, &line, 0o644);
@@ -840,11 +840,14 @@ impl Writer {
                     home: None,
                     refuse_file_links: true,
                     run: Box::new(move || clean(&home, &tmp, &["--log-file", &l])),
-                    after: vec![Box::new(|case: &mut Case, run: &Run, _| {
-                        // The clean itself happened (the log is written after it).
-                        case.check(run.json.is_some(), || {
-                            format!("no JSON report: {}", tail(&run.stderr))
-                        });
+                    after: vec![Box::new(|case: &mut Case, run: &Run, plain| {
+                        // The clean itself happened (the log is written after it; a log
+                        // refused, the report is not printed).
+                        if plain {
+                            case.check(run.json.is_some(), || {
+                                format!("no JSON report: {}", tail(&run.stderr))
+                            });
+                        }
                     })],
                 }
             }
@@ -997,12 +1000,31 @@ fn plant(
             config.is_symlink() && config.join("user-dirs.dirs").is_file()
         }
     };
+    if let Some(home) = &p.home {
+        own_dirs_below(home, file);
+    }
     if case.check(ok, || {
         format!("{} was not in place before the run", plant.name())
     }) {
         Some(planted)
     } else {
         None
+    }
+}
+
+/// Folders the test made between `home` and `file` (while planting) are the person's, as if
+/// they had made them: every real folder from the home down, up to the first link.
+fn own_dirs_below(home: &Path, file: &Path) {
+    let Ok(rel) = file.strip_prefix(home) else {
+        return;
+    };
+    let mut at = home.to_path_buf();
+    for c in rel.parent().into_iter().flat_map(|p| p.components()) {
+        at.push(c);
+        match at.symlink_metadata() {
+            Ok(m) if m.is_dir() => lchown(&at, OWNER, OWNER),
+            _ => break,
+        }
     }
 }
 
@@ -1789,13 +1811,11 @@ fn swap_case(
             "ended otherwise"
         }
     };
-    say(format!(
-        "safety[edges]: {name}: {what}, exit {code} after {:.1} s",
-        elapsed.as_secs_f64()
-    ));
     // The profiles done before the stop stay done.
     let json: Option<serde_json::Value> = serde_json::from_str(&stdout).ok();
+    let mut kept = "no JSON report".to_owned();
     if let Some(json) = json {
+        let mut checked = 0;
         let report = scan(&w.home);
         let home = s(&w.home);
         for p in json["profiles"].as_array().into_iter().flatten() {
@@ -1806,6 +1826,7 @@ fn swap_case(
             let Some(rel) = path.strip_prefix(&home).map(|r| r.trim_start_matches('/')) else {
                 continue;
             };
+            checked += 1;
             let left = traces_under(&report, rel);
             case.check(left.is_empty(), || {
                 format!(
@@ -1814,7 +1835,12 @@ fn swap_case(
                 )
             });
         }
+        kept = format!("{checked} profiles reported cleaned, checked");
     } else if code != 6 {
         case.fail(format!("no JSON report: {}", tail(&stdout)));
     }
+    say(format!(
+        "safety[edges]: {name}: {what}, exit {code} after {:.1} s; {kept}",
+        elapsed.as_secs_f64()
+    ));
 }
