@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use gomme::config::Config;
 use gomme::exit_code;
+use gomme::i18n::Lang;
 use gomme::{Browser, Category};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -310,6 +311,31 @@ impl Select {
 
 impl What {
     /// `--only`, else the config file's list, else all; less `--skip`.
+    /// A selection that contradicts itself: a category both asked for and skipped, or nothing
+    /// left to clean. The message names the flags.
+    pub fn contradiction(&self, config: &Config, lang: Lang) -> Option<String> {
+        if let Some(both) = self.only.iter().find(|c| self.skip.contains(c)) {
+            return Some(match lang {
+                Lang::En => format!("--only and --skip both name '{both}': keep it in one of them"),
+                Lang::Fr => format!(
+                    "--only et --skip nomment tous deux « {both} » : gardez-le dans un seul"
+                ),
+            });
+        }
+        if self.categories(config).is_empty() {
+            let from = if self.only.is_empty() {
+                "the configuration's categories"
+            } else {
+                "--only"
+            };
+            return Some(match lang {
+                Lang::En => format!("--skip leaves nothing of {from} to clean"),
+                Lang::Fr => format!("--skip ne laisse rien à nettoyer de {from}"),
+            });
+        }
+        None
+    }
+
     pub fn categories(&self, config: &Config) -> BTreeSet<Category> {
         let base: BTreeSet<Category> = if !self.only.is_empty() {
             self.only.iter().copied().collect()

@@ -180,13 +180,21 @@ impl Lang {
         }
     }
 
-    pub fn profile_failed(self, profile: &str) -> String {
-        match self {
-            Lang::En => format!(
+    /// A profile with errors: `cleaning` for a clean, else a dry run or an audit, which only
+    /// looked.
+    pub fn profile_failed(self, profile: &str, cleaning: bool) -> String {
+        match (self, cleaning) {
+            (Lang::En, true) => format!(
                 "profile {profile} could not be fully cleaned (details above). The other profiles were processed."
             ),
-            Lang::Fr => format!(
+            (Lang::En, false) => format!(
+                "profile {profile} could not be fully checked (details above): traces may remain there. The other profiles were checked."
+            ),
+            (Lang::Fr, true) => format!(
                 "le profil {profile} n'a pas pu être entièrement nettoyé (détails ci-dessus). Les autres profils ont été traités."
+            ),
+            (Lang::Fr, false) => format!(
+                "le profil {profile} n'a pas pu être entièrement vérifié (détails ci-dessus) : des traces peuvent y rester. Les autres profils ont été vérifiés."
             ),
         }
     }
@@ -223,12 +231,49 @@ impl Lang {
         }
     }
 
-    pub fn audit_verdict(self, clean: bool) -> &'static str {
-        match (self, clean) {
-            (Lang::En, true) => "No trace left to remove.",
-            (Lang::En, false) => "Traces remain: run `gomme clean` to remove them.",
-            (Lang::Fr, true) => "Aucune trace à effacer.",
-            (Lang::Fr, false) => "Des traces restent : lancez `gomme clean` pour les effacer.",
+    /// The last line of a dry run: what a clean would remove, and what could not be checked.
+    pub fn dry_run_verdict(self, items: u64, unchecked: usize) -> String {
+        match (self, items > 0) {
+            (_, false) => self.audit_verdict(0, unchecked),
+            (Lang::En, true) if unchecked == 0 => {
+                "A clean would remove what is listed above; nothing was removed.".to_owned()
+            }
+            (Lang::Fr, true) if unchecked == 0 => {
+                "Un nettoyage effacerait ce qui est listé ci-dessus ; rien n'a été effacé.".to_owned()
+            }
+            (Lang::En, true) => format!(
+                "A clean would remove what is listed above; nothing was removed. {unchecked} profile(s) or home folder(s) could not be checked (see the messages above): traces may remain there."
+            ),
+            (Lang::Fr, true) => format!(
+                "Un nettoyage effacerait ce qui est listé ci-dessus ; rien n'a été effacé. {unchecked} profil(s) ou dossier(s) personnel(s) n'ont pas pu être vérifiés (voir les messages ci-dessus) : des traces peuvent y rester."
+            ),
+        }
+    }
+
+    /// The last line of an audit: `items` found, `unchecked` profiles and homes not wholly
+    /// read. "No trace" only when everything was read.
+    pub fn audit_verdict(self, items: u64, unchecked: usize) -> String {
+        let found = match (self, items > 0) {
+            (_, false) => None,
+            (Lang::En, true) => Some("Traces remain: run `gomme clean` to remove them."),
+            (Lang::Fr, true) => Some("Des traces restent : lancez `gomme clean` pour les effacer."),
+        };
+        let unread = match self {
+            Lang::En => format!(
+                "{unchecked} profile(s) or home folder(s) could not be checked (see the messages above): traces may remain there."
+            ),
+            Lang::Fr => format!(
+                "{unchecked} profil(s) ou dossier(s) personnel(s) n'ont pas pu être vérifiés (voir les messages ci-dessus) : des traces peuvent y rester."
+            ),
+        };
+        match (found, unchecked > 0) {
+            (None, false) => match self {
+                Lang::En => "No trace left to remove.".to_owned(),
+                Lang::Fr => "Aucune trace à effacer.".to_owned(),
+            },
+            (None, true) => unread,
+            (Some(found), false) => found.to_owned(),
+            (Some(found), true) => format!("{found} {unread}"),
         }
     }
 
@@ -275,6 +320,7 @@ impl Lang {
         remaining: u64,
         skipped: usize,
         errors: usize,
+        unread_homes: usize,
     ) -> String {
         let phrases: Vec<&str> = removed.iter().map(|c| self.category_phrase(*c)).collect();
         let list = self.and_list(&phrases);
@@ -296,7 +342,8 @@ impl Lang {
             }
         };
         text.push(' ');
-        text.push_str(&match (self, remaining == 0 && skipped == 0 && errors == 0) {
+        let all_read = skipped == 0 && errors == 0 && unread_homes == 0;
+        text.push_str(&match (self, remaining == 0 && all_read) {
             (Lang::Fr, true) => "Aucune trace restante.".to_owned(),
             (Lang::En, true) => "No trace left.".to_owned(),
             (Lang::Fr, false) => {
@@ -307,10 +354,17 @@ impl Lang {
                 if errors > 0 {
                     why.push(format!("{errors} profil(s) qui n'ont pas pu être entièrement nettoyés (voir les messages ci-dessus)"));
                 }
+                if unread_homes > 0 {
+                    why.push(format!("{unread_homes} dossier(s) personnel(s) qui n'ont pas pu être lus (voir les messages ci-dessus)"));
+                }
                 if why.is_empty() {
                     why.push(format!("{remaining} élément(s) n'ont pas pu être effacés : relancez gomme"));
                 }
-                format!("Attention, il reste des traces : {}.", why.join(" ; "))
+                if remaining == 0 {
+                    format!("Attention, des traces peuvent rester : {}.", why.join(" ; "))
+                } else {
+                    format!("Attention, il reste des traces : {}.", why.join(" ; "))
+                }
             }
             (Lang::En, false) => {
                 let mut why = Vec::new();
@@ -320,10 +374,17 @@ impl Lang {
                 if errors > 0 {
                     why.push(format!("{errors} profile(s) could not be fully cleaned (see the messages above)"));
                 }
+                if unread_homes > 0 {
+                    why.push(format!("{unread_homes} home folder(s) could not be read (see the messages above)"));
+                }
                 if why.is_empty() {
                     why.push(format!("{remaining} item(s) could not be removed: run gomme again"));
                 }
-                format!("Careful, traces remain: {}.", why.join("; "))
+                if remaining == 0 {
+                    format!("Careful, traces may remain: {}.", why.join("; "))
+                } else {
+                    format!("Careful, traces remain: {}.", why.join("; "))
+                }
             }
         });
         text
@@ -389,6 +450,14 @@ impl Lang {
         }
     }
 
+    /// A home that could not be looked in, on the terminal.
+    pub fn home_unread(self, home: &str, why: &str) -> String {
+        match self {
+            Lang::En => format!("error: {home}: {why}; nothing there was checked"),
+            Lang::Fr => format!("erreur : {home} : {why} ; rien n'y a été vérifié"),
+        }
+    }
+
     pub fn warning(self) -> &'static str {
         match self {
             Lang::En => "warning",
@@ -437,15 +506,15 @@ mod tests {
     fn verdicts_read_as_sentences() {
         use Category::*;
         assert_eq!(
-            Lang::Fr.verdict(&[History, Cookies, Logins, Downloads], 3, 0, 0, 0),
+            Lang::Fr.verdict(&[History, Cookies, Logins, Downloads], 3, 0, 0, 0, 0),
             "Terminé : l'historique, les cookies, les mots de passe enregistrés et les téléchargements de 3 profils ont été effacés. Aucune trace restante."
         );
         assert_eq!(
-            Lang::En.verdict(&[History, Cookies], 1, 0, 1, 0),
-            "Done: the history and the cookies of 1 profile were removed. Careful, traces remain: 1 profile(s) whose browser is still open: close it, then run gomme again."
+            Lang::En.verdict(&[History, Cookies], 1, 0, 1, 0, 0),
+            "Done: the history and the cookies of 1 profile were removed. Careful, traces may remain: 1 profile(s) whose browser is still open: close it, then run gomme again."
         );
         assert!(Lang::Fr
-            .verdict(&[], 2, 0, 0, 0)
+            .verdict(&[], 2, 0, 0, 0, 0)
             .starts_with("Terminé : il n'y avait rien à effacer."));
         assert!(
             Lang::Fr.confirmed(" Oui\n") && !Lang::Fr.confirmed("") && !Lang::En.confirmed("o")

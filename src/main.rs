@@ -78,6 +78,16 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     }
 }
 
+/// A usage error found after parsing: one line, as clap's are, and exit 2.
+fn usage(why: &str, lang: Lang) -> ExitCode {
+    let hint = match lang {
+        Lang::Fr => "essayez « gomme --help »",
+        Lang::En => "try 'gomme --help'",
+    };
+    eprintln!("gomme: {why} ({hint})");
+    ExitCode::Usage
+}
+
 fn init_logging(verbose: u8) {
     let default = match verbose {
         0 => "warn",
@@ -127,7 +137,11 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 list.write_human(&mut out, lang)
             }
             .context("cannot write the list")?;
-            Ok(ExitCode::Done)
+            Ok(match found.unread_homes.len() {
+                0 => ExitCode::Done,
+                _ if found.profiles.is_empty() => ExitCode::Fatal,
+                _ => ExitCode::ProfileFailed,
+            })
         }
         Command::Clean {
             dry_run,
@@ -137,6 +151,9 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             force_close,
             pause,
         } => {
+            if let Some(why) = what.contradiction(config, lang) {
+                return Ok(usage(&why, lang));
+            }
             let interactive = !dry_run
                 && !yes
                 && !what.json
@@ -184,11 +201,19 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 plan.report()
             } else {
                 plan.execute(&opts)
-            };
+            }
+            .noticed(&found);
             log_run(&what, config, &report)?;
             if interactive {
                 // The table was shown before the question; messages and the verdict follow.
                 print_report(&report, false, lang, &mut io::sink())?;
+            } else if dry_run && !what.json {
+                print_report(&report, false, lang, &mut out)?;
+                writeln!(
+                    out,
+                    "{}",
+                    lang.dry_run_verdict(report.totals.items, report.totals.unchecked())
+                )?;
             } else {
                 print_report(&report, what.json, lang, &mut out)?;
             }
@@ -198,7 +223,8 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                     count: true,
                     ..opts.clone()
                 };
-                let after = plan::plan(&find_quiet(&what.select, config)?, &audit).report();
+                let again = find_quiet(&what.select, config)?;
+                let after = plan::plan(&again, &audit).report().noticed(&again);
                 writeln!(out, "{}", verdict(&report, &after, lang))?;
             }
             pause_if(pause, lang);
@@ -211,16 +237,20 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             Ok(ExitCode::Done)
         }
         Command::Audit { what } => {
+            if let Some(why) = what.contradiction(config, lang) {
+                return Ok(usage(&why, lang));
+            }
             let mut opts = options(&what, config)?;
             watch(&mut opts, &what, config, None, Mode::DryRun, lang);
             let found = find(&what.select, config, lang)?;
             let plan = plan::plan(&found, &opts);
-            let report = plan.report();
+            let report = plan.report().noticed(&found);
             log_run(&what, config, &report)?;
             print_report(&report, what.json, lang, &mut out)?;
             let code = outcome(&report, true);
             if !what.json {
-                writeln!(out, "{}", lang.audit_verdict(report.totals.items == 0))?;
+                let t = &report.totals;
+                writeln!(out, "{}", lang.audit_verdict(t.items, t.unchecked()))?;
             }
             Ok(code)
         }
@@ -589,6 +619,12 @@ fn find(select: &cli::Select, config: &Config, lang: Lang) -> anyhow::Result<Dis
     let browsers = select.browsers_with(config).map_err(anyhow::Error::msg)?;
     let found = discover::discover(&homes, &browsers);
     for w in &found.warnings {
+        let lossy = w.path.to_string_lossy();
+        let path = for_terminal(&lossy);
+        if found.unread_homes.contains(&w.path) {
+            eprintln!("gomme: {}", lang.home_unread(&path, &w.message));
+            continue;
+        }
         eprintln!(
             "gomme: {}: {} {}",
             lang.warning(),
@@ -709,12 +745,14 @@ fn verdict(report: &Report, after: &Report, lang: Lang) -> String {
         .iter()
         .filter(|p| p.counts().items > 0)
         .count();
+    // What the clean could not do, and what the check after it could not read, both count.
     lang.verdict(
         &removed,
         cleaned,
         after.totals.items,
-        after.totals.skipped,
-        report.totals.errors,
+        after.totals.skipped + after.totals.unfinished,
+        report.totals.errors.max(after.totals.errors),
+        after.totals.unread_homes,
     )
 }
 
@@ -768,7 +806,10 @@ fn print_report(
                 if let Some(error) = &p.error {
                     eprintln!("gomme: {}", for_terminal(error));
                 }
-                eprintln!("gomme: {}", lang.profile_failed(&name));
+                eprintln!(
+                    "gomme: {}",
+                    lang.profile_failed(&name, report.mode == Mode::Clean)
+                );
             }
             Status::Unfinished => eprintln!("gomme: {}", lang.profile_unfinished(&name)),
             Status::Planned | Status::Cleaned => {}
@@ -780,9 +821,12 @@ fn print_report(
 /// The exit code, by the precedence documented in `exit_code.rs`.
 fn outcome(report: &Report, audit: bool) -> ExitCode {
     let t = &report.totals;
-    if t.unfinished > 0 {
+    if t.unread_homes > 0 && report.profiles.is_empty() {
+        // Not one home could be looked in: nothing was done or checked.
+        ExitCode::Fatal
+    } else if t.unfinished > 0 {
         ExitCode::TimedOut
-    } else if t.errors > 0 {
+    } else if t.errors > 0 || t.unread_homes > 0 {
         ExitCode::ProfileFailed
     } else if audit && t.items > 0 {
         ExitCode::TracesRemain

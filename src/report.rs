@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-/// The JSON schema version. Bumped on any change a consumer could notice.
+/// The JSON schema version. Bumped on any change that could break a consumer: a key removed
+/// or renamed, a value's meaning changed. Keys may be added (`warnings`, `unread_homes`,
+/// `unfinished` were) without a bump.
 pub const SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,6 +98,17 @@ pub struct Totals {
     /// Profiles the run's deadline left undone (absent from JSON when none).
     #[serde(skip_serializing_if = "is_zero")]
     pub unfinished: usize,
+    /// Homes that could not be looked in (absent from JSON when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unread_homes: usize,
+}
+
+impl Totals {
+    /// How many profiles and homes were not wholly checked (or cleaned): while any is, no
+    /// verdict may say that no trace is left.
+    pub fn unchecked(&self) -> usize {
+        self.errors + self.skipped + self.unfinished + self.unread_homes
+    }
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -108,6 +121,9 @@ pub struct Report {
     pub mode: Mode,
     pub profiles: Vec<ProfileReport>,
     pub totals: Totals,
+    /// What discovery noticed (damaged settings files, links not followed, homes that could
+    /// not be read), always present.
+    pub warnings: Vec<Warning>,
 }
 
 impl Report {
@@ -129,7 +145,15 @@ impl Report {
             mode,
             profiles,
             totals,
+            warnings: Vec::new(),
         }
+    }
+
+    /// The report with what discovery noticed: its warnings, and the homes it could not read.
+    pub fn noticed(mut self, discovery: &crate::discover::Discovery) -> Self {
+        self.warnings = discovery.warnings.clone();
+        self.totals.unread_homes = discovery.unread_homes.len();
+        self
     }
 
     pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {

@@ -1,5 +1,6 @@
 //! Chromium family: each user-data dir's `Local State` (`profile.info_cache`) and every
-//! `Default`, `Profile N` and `Guest Profile` folder that holds a `Preferences` file.
+//! `Default`, `Profile N` and `Guest Profile` folder that holds a `Preferences` file or one of
+//! the browser's databases (a profile whose `Preferences` is gone still holds its history).
 
 use super::{contained_dir, read_settings, Context, Profile, Warning};
 use crate::browser::Browser;
@@ -57,7 +58,14 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
 
     let mut profiles: Vec<Profile> = Vec::new();
     for (path, is_listed) in candidates {
-        if !path.join("Preferences").is_file() {
+        if is_listed && fs::symlink_metadata(&path).is_err() {
+            warnings.push(Warning {
+                path: path.clone(),
+                message: "is listed in Local State, but its folder is missing".into(),
+            });
+            continue;
+        }
+        if !is_listed && !PROFILE_FILES.iter().any(|f| path.join(f).is_file()) {
             continue;
         }
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -78,6 +86,18 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
     }
     profiles
 }
+
+/// Files only a Chromium profile folder holds: its settings, or a database a person's traces
+/// are in.
+const PROFILE_FILES: &[&str] = &[
+    "Preferences",
+    "History",
+    "Cookies",
+    "Network/Cookies",
+    "Login Data",
+    "Web Data",
+    "Favicons",
+];
 
 /// `Default`, `Profile N`, `Guest Profile` (not `System Profile`, the profile picker's).
 fn is_profile_dir_name(name: &str) -> bool {

@@ -52,6 +52,14 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         profiles.push(ctx.profile(real, is_listed, &lock_dir, warnings));
     };
     for path in &listed {
+        if fs::symlink_metadata(path).is_err() {
+            warnings.push(Warning {
+                path: path.clone(),
+                message: "is listed in profiles.ini or installs.ini, but its folder is missing"
+                    .into(),
+            });
+            continue;
+        }
         add(path, true, warnings);
     }
     for dir in [ctx.config.to_path_buf(), ctx.config.join("Profiles")] {

@@ -63,6 +63,9 @@ pub struct Warning {
 pub struct Discovery {
     pub profiles: Vec<Profile>,
     pub warnings: Vec<Warning>,
+    /// Homes that could not be looked in (missing, not a folder, unreadable): whatever they
+    /// hold was not checked. Each also has its warning.
+    pub unread_homes: Vec<PathBuf>,
 }
 
 /// Looks in each home for every profile of the chosen browsers.
@@ -70,13 +73,14 @@ pub fn discover(homes: &[PathBuf], browsers: &BTreeSet<Browser>) -> Discovery {
     let mut found = Discovery::default();
     let mut seen = HashSet::new();
     for home in homes {
-        let home = match dunce::canonicalize(home) {
-            Ok(home) if home.is_dir() => home,
-            Ok(_) | Err(_) => {
+        let home = match readable_home(home) {
+            Ok(home) => home,
+            Err(message) => {
                 found.warnings.push(Warning {
                     path: home.clone(),
-                    message: "this home folder does not exist or cannot be read".into(),
+                    message,
                 });
+                found.unread_homes.push(home.clone());
                 continue;
             }
         };
@@ -106,6 +110,24 @@ pub fn discover(homes: &[PathBuf], browsers: &BTreeSet<Browser>) -> Discovery {
         }
     }
     found
+}
+
+/// The home `home` resolved, if it is a folder that can be listed; else why not.
+fn readable_home(home: &Path) -> Result<PathBuf, String> {
+    let real = match dunce::canonicalize(home) {
+        Ok(real) => real,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("this home folder does not exist".into())
+        }
+        Err(e) => return Err(format!("this home folder cannot be read ({e})")),
+    };
+    if !real.is_dir() {
+        return Err("is not a folder, so not a home folder".into());
+    }
+    if let Err(e) = fs::read_dir(&real) {
+        return Err(format!("this home folder cannot be read ({e})"));
+    }
+    Ok(real)
 }
 
 /// What a family's discovery needs to know about the root it looks in.
@@ -203,9 +225,14 @@ fn contained_dir(home: &Path, dir: &Path, warnings: &mut Vec<Warning>) -> Option
         return None;
     }
     if !real.starts_with(home) {
+        let message = if dir.starts_with(home) {
+            "leads outside this home through a link; not followed"
+        } else {
+            "is outside this home; not looked at"
+        };
         warnings.push(Warning {
             path: dir.to_path_buf(),
-            message: "leads outside this home through a link; not followed".into(),
+            message: message.into(),
         });
         return None;
     }
