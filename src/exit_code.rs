@@ -2,6 +2,8 @@
 
 /// The process exit status. When several apply, the first in this list wins:
 /// `Fatal`, `Usage`, `TimedOut`, `ProfileFailed`, `TracesRemain`, `BrowserRunning`, `Done`.
+/// For `audit` they are a detection contract (monitoring, Intune-style detection scripts):
+/// `Done` only when everything was read and nothing is left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     /// Everything asked for was done.
@@ -30,10 +32,13 @@ impl ExitCode {
 /// The text `--help` shows after the options.
 pub const HELP: &str = "\
 Exit codes:
-  0  done
-  1  fatal error, nothing was done
+  0  done (audit: everything was read and no trace is left)
+  1  fatal error, nothing was done (e.g. no home could be read)
   2  usage error
   3  at least one profile skipped because its browser is running
-  4  at least one profile failed (the others were still processed)
-  5  audit only: traces remain
-  6  stopped at its deadline (--timeout) before the end: run it again";
+  4  at least one profile or home could not be read or cleaned (the others were)
+  5  audit only: traces remain (and everything else was read)
+  6  stopped at its deadline (--timeout) before the end: run it again
+When several apply: 1, 2, 6, 4, 5, 3, 0.
+For detection scripts, audit's code is a contract: 0 clean, 5 traces remain,
+3, 4 or 6 could not check everything (traces may remain), 1 or 2 did not run.";

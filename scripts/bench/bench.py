@@ -331,6 +331,30 @@ def hyperfine(home, tool, cmd, runs, raw_dir, env):
             "runs": len(r["times"])}
 
 
+# Homes whose already-clean state is measured too: a public PC is cleaned at every logoff, most
+# often with little to remove.
+CLEAN_HOME = ("x1", "x100")
+
+
+def clean_home(home, cmds, runs, raw_dir, env):
+    """`gomme clean` and `gomme audit` of the home once cleaned: a clean that finds nothing
+    writes nothing, and must cost no more than 1.5 times the audit."""
+    home.restore()
+    sh(cmds["gomme-clean"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = {}
+    for tool, cmd in (("clean", cmds["gomme-clean"]),
+                      ("audit", cmds["gomme-clean"].replace(" clean ", " audit ", 1))):
+        path = os.path.join(raw_dir, f"{home.name}-clean-home-{tool}.json")
+        args = ["hyperfine", "--style", "basic", "--runs", str(runs), "--warmup", "2",
+                "--export-json", path, cmd]
+        sh(args, env=env, stdout=sys.stderr)
+        with open(path) as f:
+            r = json.load(f)["results"][0]
+        out[tool] = {"mean": r["mean"], "stddev": r["stddev"] or 0.0,
+                     "user": r["user"], "system": r["system"]}
+    return out
+
+
 def one_run(home, cmd, env, raw_dir, tool):
     """One more run on a fresh copy, under GNU time: peak memory and exit status."""
     home.restore()
@@ -434,6 +458,12 @@ def verdicts(results):
         rss_d = by["x100"]["tools"]["gomme-dry-run"]["max_rss_kib"]
         m = max(rss, rss_d) / 1024
         v.append(("peak memory under 64 MiB at ×100", m < 64, f"{m:.1f} MiB"))
+    again = [(h["clean_home"]["clean"]["mean"] / h["clean_home"]["audit"]["mean"], h["name"])
+             for h in results["homes"] if "clean_home" in h]
+    if again:
+        worst = max(again)
+        v.append(("a clean of a clean home costs at most 1.5× an audit of it", worst[0] <= 1.5,
+                  f"worst: {worst[0]:.2f}× ({LABELS[worst[1]]})"))
     left = [(h["name"], h["tools"]["gomme-clean"]["residue"]) for h in results["homes"]]
     bad = [(n, r) for n, r in left if r["traces_left"] or r["keepers_lost"]]
     v.append(("`gomme clean` leaves no marker and keeps bookmarks/settings", not bad,
@@ -477,6 +507,18 @@ def markdown(results, command):
                 f"| {home_cell} | {names[tool]} | {fmt_time(tm['mean'])} ± {fmt_time(tm['stddev'])} "
                 f"| {fmt_time(tm['user'] + tm['system'])} | {vs_bb} | {vs_floor} "
                 f"| {r['max_rss_kib'] / 1024:.1f} MiB | {left} | {lost} |")
+    again = [h for h in results["homes"] if "clean_home" in h]
+    if again:
+        lines.append("")
+        lines.append("The same homes once cleaned (a logoff with nothing left to remove):")
+        lines.append("")
+        lines.append("| Home | `gomme clean` | `gomme audit` | clean ÷ audit |")
+        lines.append("|---|---:|---:|---:|")
+        for h in again:
+            c, a = h["clean_home"]["clean"], h["clean_home"]["audit"]
+            lines.append(f"| {LABELS[h['name']]} | {fmt_time(c['mean'])} ± {fmt_time(c['stddev'])} "
+                         f"| {fmt_time(a['mean'])} ± {fmt_time(a['stddev'])} "
+                         f"| {c['mean'] / a['mean']:.2f} |")
     lines.append("")
     lines.append("Homes (counts are what the home holds before cleaning):")
     lines.append("")
@@ -575,6 +617,9 @@ def main():
             log(f"{name}: {tool}: {fmt_time(timing['mean'])} ± {fmt_time(timing['stddev'])}, "
                 f"{once['max_rss_kib'] / 1024:.1f} MiB, exit {once['exit']}"
                 + (f", traces left {res['traces_left']}, kept lost {res['keepers_lost']}" if res else ""))
+        if name in CLEAN_HOME:
+            log(f"{name}: the home once cleaned: clean and audit, {runs} runs each")
+            entry["clean_home"] = clean_home(home, cmds, runs, raw, env)
         results["homes"].append(entry)
         shutil.rmtree(home.work, ignore_errors=True)
         shutil.rmtree(home.pristine, ignore_errors=True)
