@@ -467,11 +467,16 @@ fn plan_downloads_folders(profiles: &mut [ProfilePlan], opts: &Options) {
             continue;
         }
         done.push(home.clone());
-        let Ok(real) = dunce::canonicalize(downloads_folder(&home)) else {
+        // The folder itself, never where a link there leads (even inside the home: a link
+        // from Downloads to the person's documents must not empty them).
+        let real = downloads_folder(&home);
+        if !fsops::exists(&real) {
             continue;
-        };
-        if !real.starts_with(&home) || real == home {
-            continue; // a link out of the home: not followed
+        }
+        if !fsops::is_plain_dir(&real) {
+            let e = Error::Link { path: real.clone() };
+            plan.errors.push(format!("{}: {e}", Category::Downloads));
+            continue;
         }
         // Recorded files inside the folder were planned by the engines already.
         let planned: Vec<PathBuf> = plan
