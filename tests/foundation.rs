@@ -81,6 +81,18 @@ fn leak(s: &str) -> &'static str {
     Box::leak(s.to_owned().into_boxed_str())
 }
 
+/// For comparing two builds' dry runs on the same every-layout home (the redesign must not
+/// change a byte of it): `GOMME_KEEP_LAYOUT=FILE cargo test --test foundation -- --ignored
+/// keep_an_every_layout_home` builds one, keeps it, and writes its path to FILE.
+#[test]
+#[ignore = "builds an every-layout home and keeps it, for before/after comparisons"]
+fn keep_an_every_layout_home() {
+    let out = std::env::var_os("GOMME_KEEP_LAYOUT").expect("GOMME_KEEP_LAYOUT=FILE");
+    let home = layout::build().keep();
+    assert!(home.join(".mozilla/firefox/profiles.ini").is_file());
+    std::fs::write(out, home.to_string_lossy().as_bytes()).unwrap();
+}
+
 #[test]
 fn browser_selection_narrows_discovery() {
     let lh = layout::build();

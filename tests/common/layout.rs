@@ -50,6 +50,14 @@ impl LayoutHome {
     pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
+
+    /// Keeps the home on disk after the test (its lock holders stopped); its path.
+    pub fn keep(mut self) -> PathBuf {
+        let home = self.home();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        let _ = dir.keep();
+        home
+    }
 }
 
 /// The first Firefox profile and the Chromium user-data dir of the fixture.
