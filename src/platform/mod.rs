@@ -107,3 +107,50 @@ pub fn is_admin() -> bool {
         )
         .is_ok()
 }
+
+/// Expands `%VAR%` references the way `ExpandEnvironmentStrings` does (unknown ones stay).
+#[cfg_attr(not(windows), allow(dead_code))] // the registry's paths; tested everywhere
+pub fn expand_env(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('%') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('%') {
+            Some(end) => {
+                let name = &after[..end];
+                match lookup(name) {
+                    Some(value) => out.push_str(&value),
+                    None => {
+                        out.push('%');
+                        out.push_str(name);
+                        out.push('%');
+                    }
+                }
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_env;
+
+    #[test]
+    fn environment_references_expand() {
+        let lookup = |n: &str| (n == "SystemDrive").then(|| "C:".to_owned());
+        assert_eq!(
+            expand_env("%SystemDrive%\\Users\\x", lookup),
+            "C:\\Users\\x"
+        );
+        assert_eq!(expand_env("%Nope%\\a", lookup), "%Nope%\\a");
+        assert_eq!(expand_env("50% off", lookup), "50% off");
+    }
+}

@@ -20,7 +20,7 @@ pub fn profile_list() -> io::Result<Vec<(String, PathBuf)>> {
         let Ok(path) = key.get_value::<String, _>("ProfileImagePath") else {
             continue;
         };
-        let path = crate::users::expand_env(&path, |name| std::env::var(name).ok());
+        let path = super::expand_env(&path, |name| std::env::var(name).ok());
         entries.push((sid, PathBuf::from(path)));
     }
     Ok(entries)

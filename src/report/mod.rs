@@ -1,16 +1,17 @@
-//! The report of a dry run or a clean: human table or stable, versioned JSON. It holds counts
-//! and sizes only, never a URL, domain, title, cookie or login.
+//! The report of a dry run or a clean, as data: what each profile holds or had removed, per
+//! category, and the stable, versioned JSON of it (`human.rs` prints the table). It holds
+//! counts and sizes only, never a URL, domain, title, cookie or login.
 
 use crate::browser::{Browser, Variant};
 use crate::category::Category;
 use crate::discover::{Profile, Warning};
 use crate::fsops::Counts;
-use crate::i18n::Lang;
-use crate::sanitize::for_terminal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
+
+mod human;
 
 /// The JSON schema version. Bumped on any change that could break a consumer: a key removed
 /// or renamed, a value's meaning changed. Keys may be added (`warnings`, `unread_homes`,
@@ -160,91 +161,6 @@ impl Report {
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
     }
-
-    /// The human table: profile by category, items and sizes, then a totals line.
-    pub fn write_human(&self, out: &mut impl Write, lang: Lang) -> io::Result<()> {
-        let title = match self.mode {
-            Mode::DryRun => lang.title_dry_run(),
-            Mode::Clean => lang.title_clean(),
-        };
-        self.write_human_titled(out, lang, title)
-    }
-
-    /// The same table under another title. Profiles with nothing to remove and nothing wrong
-    /// are summed up in one line.
-    pub fn write_human_titled(
-        &self,
-        out: &mut impl Write,
-        lang: Lang,
-        title: &str,
-    ) -> io::Result<()> {
-        writeln!(out, "{title}")?;
-        if self.profiles.is_empty() {
-            return writeln!(out, "{}", lang.nothing_found());
-        }
-        let h = lang.headings();
-        let mut rows: Vec<[String; 6]> = vec![h.map(str::to_owned)];
-        for p in &self.profiles {
-            let mut lead = [
-                p.browser.to_string(),
-                p.variant.to_string(),
-                for_terminal(&p.profile).into_owned(),
-            ];
-            let mut push = |lead: &mut [String; 3], cat: String, items: String, size: String| {
-                let [a, b, c] = std::mem::take(lead);
-                rows.push([a, b, c, cat, items, size]);
-            };
-            let empty =
-                p.counts().items == 0 && matches!(p.status, Status::Planned | Status::Cleaned);
-            if empty {
-                continue;
-            }
-            if p.status == Status::SkippedRunning || p.categories.is_empty() {
-                let note = format!("({})", lang.status(p.status));
-                push(&mut lead, note, String::new(), String::new());
-                continue;
-            }
-            for (cat, counts) in &p.categories {
-                push(
-                    &mut lead,
-                    lang.category(*cat).to_owned(),
-                    counts.items.to_string(),
-                    lang.size(counts.bytes),
-                );
-            }
-            if matches!(p.status, Status::Error | Status::Unfinished) {
-                push(
-                    &mut lead,
-                    format!("({})", lang.status(p.status)),
-                    String::new(),
-                    String::new(),
-                );
-            }
-        }
-        write_table(out, &rows, &[false, false, false, false, true, true])?;
-        let empty = self
-            .profiles
-            .iter()
-            .filter(|p| {
-                p.counts().items == 0 && matches!(p.status, Status::Planned | Status::Cleaned)
-            })
-            .count();
-        if empty > 0 {
-            writeln!(out, "{}", lang.nothing_in(empty))?;
-        }
-        let t = &self.totals;
-        writeln!(
-            out,
-            "{}",
-            lang.totals(
-                t.profiles,
-                t.items,
-                &lang.size(t.bytes),
-                t.skipped,
-                t.errors
-            )
-        )
-    }
 }
 
 /// The `profiles` listing.
@@ -260,62 +176,4 @@ impl ProfileList<'_> {
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
     }
-
-    pub fn write_human(&self, out: &mut impl Write, lang: Lang) -> io::Result<()> {
-        if self.profiles.is_empty() {
-            return writeln!(out, "{}", lang.nothing_found());
-        }
-        let h = lang.headings();
-        let mut rows = vec![[
-            h[0].to_owned(),
-            h[1].to_owned(),
-            h[2].to_owned(),
-            lang.state_heading().to_owned(),
-            lang.path_heading().to_owned(),
-        ]];
-        for p in self.profiles {
-            rows.push([
-                p.browser.to_string(),
-                p.variant.to_string(),
-                for_terminal(&p.profile).into_owned(),
-                lang.lock(&p.lock),
-                for_terminal(&p.path.to_string_lossy()).into_owned(),
-            ]);
-        }
-        write_table(out, &rows, &[false; 5])
-    }
-}
-
-/// Writes rows as aligned columns; the first row is the heading.
-fn write_table<const N: usize>(
-    out: &mut impl Write,
-    rows: &[[String; N]],
-    right: &[bool; N],
-) -> io::Result<()> {
-    let mut widths = [0usize; N];
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    for row in rows {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
-            if i > 0 {
-                line.push_str("  ");
-            }
-            if right[i] {
-                line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if i + 1 < N {
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
 }
