@@ -223,8 +223,17 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                     count: true,
                     ..opts.clone()
                 };
-                let again = find_quiet(&what.select, config)?;
-                let after = plan::plan(&again, &audit).report().noticed(&again);
+                // A clean that changed nothing, found nothing and met no error was itself a
+                // whole audit of the home as it is: no need to look again.
+                let unchanged = report.totals.items == 0
+                    && report.totals.unchecked() == 0
+                    && !report.profiles.iter().any(|p| p.wrote);
+                let after = if unchanged {
+                    report.clone()
+                } else {
+                    let again = find_quiet(&what.select, config)?;
+                    plan::plan(&again, &audit).report().noticed(&again)
+                };
                 writeln!(out, "{}", verdict(&report, &after, lang))?;
             }
             pause_if(pause, lang);

@@ -667,6 +667,8 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
         .collect();
     let mut folders = fsops::Folders::within(&profile.home);
     let mut unfinished = false;
+    // Whether anything in the home was changed.
+    let mut wrote = false;
     for action in &plan.actions {
         if deadline::is_near(opts.deadline) {
             unfinished = true;
@@ -680,7 +682,10 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                 base,
                 ..
             } => match folders.remove(path, base) {
-                Ok(done) => *counts.entry(*category).or_default() += done,
+                Ok(done) => {
+                    wrote |= done.items > 0;
+                    *counts.entry(*category).or_default() += done
+                }
                 Err(e) => errors.push(format!(
                     "{category}: {}",
                     describe(*category, &profile.path, base, &e)
@@ -693,6 +698,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
             } => match edit_json(&mut folders, path, edit.as_ref(), true) {
                 Ok(done) => {
                     for (category, n) in done {
+                        wrote |= n > 0;
                         *counts.entry(category).or_default() += Counts { items: n, bytes: 0 };
                     }
                 }
@@ -704,7 +710,11 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
             // Counted beforehand to nothing (a plan that was shown): nothing to open.
             Action::Database { rows, .. } if opts.count && rows.iter().all(|n| *n == 0) => {}
             Action::Database { clean, .. } => match clean.clean(&mut folders, &profile.home) {
-                Ok(rows) => action.tally(Some(&rows), &mut counts),
+                Ok(Some(rows)) => {
+                    wrote = true;
+                    action.tally(Some(&rows), &mut counts)
+                }
+                Ok(None) => {}
                 Err(e) => errors.push(format!("{}: {e}", clean.categories())),
             },
         }
@@ -719,7 +729,8 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     } else {
         Status::Error
     };
-    let report = ProfileReport::new(profile, status, counts, &errors);
+    let mut report = ProfileReport::new(profile, status, counts, &errors);
+    report.wrote = wrote;
     if let Some(finished) = &opts.finished {
         finished
             .lock()

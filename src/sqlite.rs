@@ -245,7 +245,7 @@ impl Scratch {
 /// Runs `clean`'s steps on its scratch copies; the rows changed per step.
 fn scratch_run(clean: &DbClean, scratch: &mut Scratch) -> Result<Vec<u64>> {
     scratch.with(&clean.path, &clean.attach, |conn| {
-        run(conn, &clean.path, &[], clean, false)
+        run(conn, &clean.path, &[], clean, Run::Scratch)
     })
 }
 
@@ -295,13 +295,14 @@ impl DbClean {
     }
 
     /// Runs the clean on the database itself, committed and compacted, and returns the rows
-    /// changed per step. `folders` are the open folders of the profile's clean.
-    pub fn clean(&self, folders: &mut fsops::Folders, home: &Path) -> Result<Vec<u64>> {
+    /// changed per step; `None` when there was nothing to change, and so nothing was written.
+    /// `folders` are the open folders of the profile's clean.
+    pub fn clean(&self, folders: &mut fsops::Folders, home: &Path) -> Result<Option<Vec<u64>>> {
         let owner = self.check_files(folders)?;
         if self.changes_nothing(home)? {
             // A clean that finds nothing writes nothing: the database is not even opened
             // (opening it would make and remove its `-shm`, changing its folder).
-            return Ok(vec![0; self.steps.len()]);
+            return Ok(None);
         }
         let attach: Vec<_> = self
             .attach
@@ -311,7 +312,7 @@ impl DbClean {
         let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
         fsops::point("sqlite-open", &self.path);
         let conn = open_real(&self.path)?;
-        run(&conn, &self.path, &attach, self, true)
+        run(&conn, &self.path, &attach, self, Run::Real).map(Some)
     }
 
     /// Checks, before SQLite opens anything, every file it may open for this clean: the
@@ -339,7 +340,9 @@ impl DbClean {
                 return Ok(false);
             }
         }
-        let rows = scratch_run(self, &mut probe)?;
+        let rows = probe.with(&self.path, &self.attach, |conn| {
+            run(conn, &self.path, &[], self, Run::Probe)
+        })?;
         Ok(rows.iter().all(|n| *n == 0))
     }
 
@@ -487,15 +490,28 @@ fn open_with(path: &Path, flags: OpenFlags) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Runs the steps in one transaction. When the database is the `real` one, it is then
-/// compacted so that nothing of the deleted rows stays readable.
+/// Where [`run`] runs the steps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    /// On the database itself: committed, then compacted so that nothing of the deleted rows
+    /// stays readable.
+    Real,
+    /// On a scratch copy: committed there (the dry run; later steps see what earlier ones did).
+    Scratch,
+    /// On a scratch copy, only to learn whether anything would change: stopped at the first
+    /// step that changes a row, and rolled back.
+    Probe,
+}
+
+/// Runs the steps in one transaction (see [`Run`]); the rows changed per step.
 fn run(
     conn: &Connection,
     path: &Path,
     attach: &[(String, rusqlite::types::Value)],
     clean: &DbClean,
-    real: bool,
+    how: Run,
 ) -> Result<Vec<u64>> {
+    let real = how == Run::Real;
     let sql = |e| Error::Sqlite {
         path: path.into(),
         source: e,
@@ -539,6 +555,10 @@ fn run(
             }
         };
         rows.push(changed as u64);
+        if how == Run::Probe && changed > 0 {
+            // Dropped: rolled back.
+            return Ok(rows);
+        }
     }
     if real {
         fsops::point("sqlite-commit", path);

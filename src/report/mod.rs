@@ -55,6 +55,10 @@ pub struct ProfileReport {
     /// The account whose home holds the profile (the home folder's name), for the audit log.
     #[serde(skip)]
     pub account: String,
+    /// Whether a clean changed anything in the profile (a file removed, a database or
+    /// settings file written).
+    #[serde(skip)]
+    pub wrote: bool,
 }
 
 impl ProfileReport {
@@ -77,6 +81,7 @@ impl ProfileReport {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            wrote: false,
         }
     }
 
