@@ -1,0 +1,328 @@
+//! The planner an engine fills in for one profile: files and folders to remove (measured at
+//! once), JSON settings edits (counted on a copy in memory) and database cleans (counted when
+//! planning ends, on scratch copies, in order).
+
+use super::{Options, ProfilePlan};
+use crate::category::Category;
+use crate::deadline;
+use crate::discover::Profile;
+use crate::error::{Error, Result};
+use crate::fsops::{self, Counts};
+use crate::sqlite::{DbClean, Scratch};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One step of a plan.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Remove a file or a folder tree. `base` is the profile or cache folder it must stay in.
+    Remove {
+        category: Category,
+        path: PathBuf,
+        base: PathBuf,
+        counts: Counts,
+    },
+    /// Delete rows from a database, one transaction; `rows` is what the dry run counted per
+    /// step.
+    Database { clean: DbClean, rows: Vec<u64> },
+    /// Remove entries from a JSON settings file, keeping every other setting; `counts` is
+    /// what the dry run counted.
+    EditJson {
+        path: PathBuf,
+        edit: Arc<dyn JsonEdit>,
+        counts: BTreeMap<Category, u64>,
+    },
+}
+
+/// An edit of a JSON settings file (Chromium's `Preferences`). `apply` changes the value in
+/// place and says how many entries each category lost; the dry run applies it to a copy.
+pub trait JsonEdit: std::fmt::Debug + Send + Sync {
+    fn apply(&self, json: &mut serde_json::Value) -> BTreeMap<Category, u64>;
+}
+
+/// The largest JSON settings file gomme edits.
+const MAX_JSON: u64 = 64 * 1024 * 1024;
+
+fn read_json(folders: &mut fsops::Folders, path: &Path) -> Result<serde_json::Value> {
+    // Never through a link (in any folder on the way), never a FIFO, never more than MAX_JSON.
+    let bytes = folders.read_regular(path, MAX_JSON)?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
+        path: path.into(),
+        what: format!("not valid JSON (line {})", e.line()),
+    })
+}
+
+/// Applies `edit` to the JSON file at `path`; writes it back (atomically) only when `write`
+/// and something changed. A file gomme may not change in place (a hard link, another
+/// account's) is refused whether or not it would be written, so the dry run says what the
+/// clean would.
+pub(super) fn edit_json(
+    folders: &mut fsops::Folders,
+    path: &Path,
+    edit: &dyn JsonEdit,
+    write: bool,
+) -> Result<BTreeMap<Category, u64>> {
+    folders.check_in_place(path)?;
+    let mut json = read_json(folders, path)?;
+    let counts = edit.apply(&mut json);
+    if write && counts.values().any(|n| *n > 0) {
+        let bytes = serde_json::to_vec(&json).map_err(|e| Error::io(path, e.into()))?;
+        folders.replace_file(path, &bytes)?;
+    }
+    Ok(counts)
+}
+
+impl Action {
+    pub(super) fn tally(&self, rows: Option<&[u64]>, into: &mut BTreeMap<Category, Counts>) {
+        match self {
+            Action::Remove {
+                category, counts, ..
+            } => *into.entry(*category).or_default() += *counts,
+            Action::Database {
+                clean,
+                rows: planned,
+            } => {
+                let rows = rows.unwrap_or(planned);
+                for (step, n) in clean.steps.iter().zip(rows) {
+                    if step.counted {
+                        *into.entry(step.category).or_default() += Counts {
+                            items: *n,
+                            bytes: 0,
+                        };
+                    }
+                }
+            }
+            Action::EditJson { counts, .. } => {
+                for (category, n) in counts {
+                    *into.entry(*category).or_default() += Counts {
+                        items: *n,
+                        bytes: 0,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Collects a profile's actions while an engine plans it. Files are measured at once;
+/// databases are counted when the planner finishes, on scratch copies, in order.
+pub struct Planner<'a> {
+    pub profile: &'a Profile,
+    pub opts: &'a Options,
+    handled: BTreeSet<Category>,
+    pub(super) actions: Vec<Action>,
+    pub(super) errors: Vec<String>,
+    scratch: Scratch,
+    folders: fsops::Folders,
+    /// Folders resolved by [`Planner::canonical_folder`] (downloads share a few folders).
+    canonical: BTreeMap<PathBuf, Option<PathBuf>>,
+}
+
+impl<'a> Planner<'a> {
+    pub(super) fn new(profile: &'a Profile, opts: &'a Options) -> Self {
+        Planner {
+            profile,
+            opts,
+            handled: BTreeSet::new(),
+            actions: Vec::new(),
+            errors: Vec::new(),
+            scratch: Scratch::within(&profile.home),
+            folders: fsops::Folders::within(&profile.home),
+            canonical: BTreeMap::new(),
+        }
+    }
+
+    /// Whether the category was asked for; if so, it is reported (even when nothing is found).
+    pub fn wants(&mut self, category: Category) -> bool {
+        let wanted = self.opts.categories.contains(&category);
+        if wanted {
+            self.handled.insert(category);
+        }
+        wanted
+    }
+
+    /// Records a problem with one part of the profile; planning goes on with the rest.
+    pub fn error(&mut self, category: Category, e: &Error) {
+        tracing::debug!(%category, "{e}");
+        self.errors.push(format!("{category}: {e}"));
+    }
+
+    /// Plans the removal of `base/name` if it exists (a file or a whole folder).
+    pub fn remove(&mut self, category: Category, base: &Path, name: &str) {
+        let path = base.join(name);
+        let found = if self.opts.count {
+            self.folders.measure(&path)
+        } else {
+            self.folders.check(&path).map(|()| Counts::default())
+        };
+        match found {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+            Ok(counts) => self.actions.push(Action::Remove {
+                category,
+                path,
+                base: base.to_path_buf(),
+                counts,
+            }),
+            Err(Error::Link { path }) => {
+                tracing::warn!(
+                    path = %crate::sanitize::for_terminal(&path.to_string_lossy()),
+                    "is a link; not followed"
+                );
+            }
+            Err(e) => {
+                let message = describe(category, &self.profile.path, base, &e);
+                self.errors.push(format!("{category}: {message}"));
+            }
+        }
+    }
+
+    /// Plans the removal of every entry of `base` for which `pick` says yes.
+    pub fn remove_entries(&mut self, category: Category, base: &Path, pick: impl Fn(&str) -> bool) {
+        let entries = match self.folders.list(base) {
+            Ok(entries) => entries,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return
+            }
+            Err(e) => return self.error(category, &e),
+        };
+        let mut names: Vec<String> = entries
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| pick(n))
+            .collect();
+        names.sort();
+        for name in names {
+            self.remove(category, base, &name);
+        }
+    }
+
+    /// The folder `dir` really is, links resolved (`None` if it is not there), looked up once
+    /// per plan: a browser records thousands of downloads in the same few folders.
+    pub fn canonical_folder(&mut self, dir: &Path) -> Option<PathBuf> {
+        self.canonical
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dunce::canonicalize(dir).ok())
+            .clone()
+    }
+
+    /// Reads the first column of `sql`'s rows from a database, as text (rows without one are
+    /// left out), as it is before any planned change (see [`Planner::query_rows`]).
+    pub fn query(&mut self, db: &Path, sql: &str) -> Result<Vec<String>> {
+        let texts = self.query_rows(db, sql, |r| r.get::<_, Option<String>>(0))?;
+        Ok(texts.into_iter().flatten().collect())
+    }
+
+    /// Reads `sql`'s rows from a database, each with `row`, as it is before any planned
+    /// change: on the scratch copy when the plan is counted (so the home is not touched), on
+    /// the database itself for a clean that goes straight on to change it.
+    pub fn query_rows<T>(
+        &mut self,
+        db: &Path,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        if !self.opts.count {
+            return crate::sqlite::query_before_clean(
+                &mut self.scratch,
+                &mut self.folders,
+                db,
+                sql,
+                row,
+            );
+        }
+        crate::sqlite::query(&mut self.scratch, db, sql, row)
+    }
+
+    /// Plans an edit of a JSON settings file, counted now on a copy in memory.
+    pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn JsonEdit>) {
+        match edit_json(&mut self.folders, &path, edit.as_ref(), false) {
+            Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
+            Err(e) => self.error(category, &e),
+        }
+    }
+
+    /// Plans a database clean; it is counted when planning ends.
+    pub fn database(&mut self, clean: DbClean) {
+        self.actions.push(Action::Database {
+            clean,
+            rows: Vec::new(),
+        });
+    }
+
+    /// Counts the database cleans on scratch copies, in plan order. A database that cannot be
+    /// cleaned (damaged, unknown layout) is reported and left out of the plan.
+    pub(super) fn finish(mut self, skipped: bool) -> ProfilePlan {
+        let mut actions = Vec::with_capacity(self.actions.len());
+        let mut unfinished = false;
+        for mut action in std::mem::take(&mut self.actions) {
+            if let Action::Database { clean, rows } = &mut action {
+                if !self.opts.count {
+                    actions.push(action);
+                    continue;
+                }
+                if deadline::is_near(self.opts.deadline) {
+                    unfinished = true;
+                    break;
+                }
+                match clean.count(&mut self.scratch) {
+                    Ok(counted) => *rows = counted,
+                    Err(e) => {
+                        self.errors.push(format!("{}: {e}", clean.categories()));
+                        continue;
+                    }
+                }
+            }
+            actions.push(action);
+        }
+        ProfilePlan {
+            profile: self.profile.clone(),
+            skipped,
+            unfinished,
+            categories: self.handled,
+            actions,
+            errors: self.errors,
+        }
+    }
+}
+
+/// An error message fit for reports and logs. Files of the browser's own folders are named;
+/// a person's downloaded files are not (their names are personal data).
+pub(super) fn describe(category: Category, profile_dir: &Path, base: &Path, e: &Error) -> String {
+    if category == Category::Downloads && !base.starts_with(profile_dir) {
+        let why = match e {
+            Error::Io { source, .. } => source.to_string(),
+            _ => "not removed".into(),
+        };
+        return format!("a downloaded file could not be removed ({why})");
+    }
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_never_name_a_downloaded_file() {
+        let profile = Path::new("/home/u/.mozilla/firefox/p");
+        let file = Path::new("/home/u/Downloads/attestation-caf-dupont.pdf");
+        let e = Error::io(
+            file,
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        let message = describe(Category::Downloads, profile, Path::new("/home/u"), &e);
+        assert!(
+            !message.contains("dupont") && !message.contains("Downloads"),
+            "{message}"
+        );
+        assert!(message.contains("downloaded file could not be removed"));
+        // The browser's own files are named: they say nothing about the person.
+        let db = profile.join("places.sqlite");
+        let e = Error::io(
+            &db,
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(describe(Category::History, profile, profile, &e).contains("places.sqlite"));
+    }
+}
