@@ -2,8 +2,8 @@
 //! termination request to the process named in that profile's lock — never a kill by name —
 //! then a bounded wait for the lock to go. Forcing is a separate, explicit choice.
 
-use crate::discover::Profile;
-use crate::lock::{self, LockState};
+use crate::profile::LockState;
+use crate::profile::Profile;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub fn close(profile: &Profile, wait: Duration, force: bool) -> Closed {
 }
 
 fn current(profile: &Profile) -> LockState {
-    lock::state(profile.browser.family(), &profile.lock_dir)
+    crate::browser::lock_state(profile.browser.family(), &profile.lock_dir)
 }
 
 /// Waits until the profile's lock no longer blocks cleaning, up to `wait`.

@@ -1,9 +1,9 @@
 //! Messages in French or English, chosen from the locale. Helpers are not engineers: every
 //! message is plain language and says what to do next. JSON keys stay English.
 
-use crate::browser::Browser;
+use crate::browser::kind::Browser;
 use crate::category::Category;
-use crate::lock::LockState;
+use crate::profile::LockState;
 use crate::report::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,7 +57,7 @@ pub fn desktop_of(home: &Path) -> PathBuf {
         for line in String::from_utf8_lossy(&bytes).lines() {
             if let Some(value) = line.trim().strip_prefix("XDG_DESKTOP_DIR=") {
                 if let Some(rel) = value.trim().trim_matches('"').strip_prefix("$HOME/") {
-                    if crate::discover::is_plain_relative(Path::new(rel)) {
+                    if crate::discover::context::is_plain_relative(Path::new(rel)) {
                         return home.join(rel);
                     }
                 }

@@ -144,12 +144,14 @@ fn a_missing_home_or_a_file_as_home_is_an_error_in_every_command() {
 
 /// A home as another account owns it, and a way to run gomme as that account: as root, with
 /// `setpriv` as `nobody`; otherwise as ourselves (the owner already).
+#[cfg(unix)]
 struct OwnedHome {
     _dir: tempfile::TempDir,
     home: PathBuf,
     as_owner: Vec<String>,
 }
 
+#[cfg(unix)]
 fn owned_home() -> OwnedHome {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
@@ -181,6 +183,7 @@ fn owned_home() -> OwnedHome {
     }
 }
 
+#[cfg(unix)]
 impl OwnedHome {
     /// Runs the gomme binary as the home's owner.
     fn gomme(&self, args: &[&str]) -> Run {

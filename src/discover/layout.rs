@@ -5,7 +5,7 @@
 //! A `*` component matches any real directory (not a link): snap keeps one data folder per
 //! revision.
 
-use crate::browser::{Browser, Variant};
+use crate::browser::kind::{Browser, Variant};
 
 /// One place a browser keeps profiles.
 #[derive(Debug, Clone, Copy)]

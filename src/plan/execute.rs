@@ -6,8 +6,8 @@ use super::planner::{describe, edit_json, Action};
 use super::{Options, Plan, ProfilePlan, STOPPED};
 use crate::category::Category;
 use crate::deadline;
-use crate::discover::Profile;
 use crate::fsops::{self, Counts};
+use crate::profile::Profile;
 use crate::report::{Mode, ProfileReport, Report, Status};
 use std::collections::BTreeMap;
 
@@ -52,7 +52,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     if plan.unfinished {
         return ProfileReport::new(profile, Status::Unfinished, BTreeMap::new(), &plan.errors);
     }
-    let now = crate::lock::state(profile.browser.family(), &profile.lock_dir);
+    let now = crate::browser::lock_state(profile.browser.family(), &profile.lock_dir);
     if plan.skipped || (now.blocks_cleaning() && !opts.ignore_locks) {
         if !plan.skipped {
             tracing::warn!("browser started since the plan was made; skipped");

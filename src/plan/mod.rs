@@ -3,15 +3,15 @@
 
 mod execute;
 mod parallel;
-mod planner;
+pub mod planner;
 
 use parallel::each;
 pub use planner::{Action, JsonEdit, Planner};
 
 use crate::category::Category;
 use crate::deadline::{self, Deadline};
-use crate::discover::{Discovery, Profile};
-use crate::engine;
+use crate::profile::{Discovery, Profile};
+
 use crate::error::Error;
 use crate::fsops::{self, Counts};
 use crate::report::{Mode, ProfileReport, Report, Status};
@@ -146,11 +146,11 @@ fn settled_lock(
     profile: &Profile,
     deadline: Instant,
     run: Option<Deadline>,
-) -> crate::lock::LockState {
+) -> crate::profile::LockState {
     let mut state = profile.lock.clone();
     while state.blocks_cleaning() && Instant::now() < deadline && !deadline::is_near(run) {
         std::thread::sleep(Duration::from_millis(200));
-        state = crate::lock::state(profile.browser.family(), &profile.lock_dir);
+        state = crate::browser::lock_state(profile.browser.family(), &profile.lock_dir);
     }
     state
 }
@@ -167,7 +167,7 @@ pub fn downloads_folder(home: &Path) -> PathBuf {
             if let Some(value) = line.trim().strip_prefix("XDG_DOWNLOAD_DIR=") {
                 let value = value.trim().trim_matches('"');
                 if let Some(rel) = value.strip_prefix("$HOME/") {
-                    if crate::discover::is_plain_relative(Path::new(rel)) {
+                    if crate::discover::context::is_plain_relative(Path::new(rel)) {
                         return home.join(rel);
                     }
                 }
@@ -223,7 +223,7 @@ fn plan_profile(profile: &Profile, opts: &Options, deadline: Instant) -> Profile
     let skipped = lock.blocks_cleaning() && !opts.ignore_locks;
     let mut planner = Planner::new(profile, opts);
     if !skipped {
-        engine::for_family(profile.browser.family()).plan(&mut planner);
+        crate::browser::engine(profile.browser.family()).plan(&mut planner);
     }
     planner.finish(skipped)
 }

@@ -3,7 +3,7 @@
 
 use super::Options;
 use crate::deadline;
-use crate::discover::Profile;
+use crate::profile::Profile;
 
 /// `work` done on each of `items`, with up to `jobs` threads, the results in the order of
 /// `items`. `progress` is called on the calling thread as each item is taken up.

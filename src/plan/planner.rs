@@ -5,9 +5,9 @@
 use super::{Options, ProfilePlan};
 use crate::category::Category;
 use crate::deadline;
-use crate::discover::Profile;
 use crate::error::{Error, Result};
 use crate::fsops::{self, Counts};
+use crate::profile::Profile;
 use crate::sqlite::{DbClean, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

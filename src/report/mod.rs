@@ -2,10 +2,10 @@
 //! category, and the stable, versioned JSON of it (`human.rs` prints the table). It holds
 //! counts and sizes only, never a URL, domain, title, cookie or login.
 
-use crate::browser::{Browser, Variant};
+use crate::browser::kind::{Browser, Variant};
 use crate::category::Category;
-use crate::discover::{Profile, Warning};
 use crate::fsops::Counts;
+use crate::profile::{Profile, Warning};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -156,7 +156,7 @@ impl Report {
     }
 
     /// The report with what discovery noticed: its warnings, and the homes it could not read.
-    pub fn noticed(mut self, discovery: &crate::discover::Discovery) -> Self {
+    pub fn noticed(mut self, discovery: &crate::profile::Discovery) -> Self {
         self.warnings = discovery.warnings.clone();
         self.totals.unread_homes = discovery.unread_homes.len();
         self

@@ -2,12 +2,18 @@
 //! removed. History follows Firefox's own `History.clear()`: pages that a bookmark or keyword
 //! references stay, with their counters reset; everything else the visits explain goes.
 
-use super::{
+mod discover;
+pub mod lock;
+
+use super::steps::{
     database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
-    remove_downloaded_files, remove_entries, step, step_if, Engine,
+    remove_downloaded_files, remove_entries, step, step_if,
 };
+use super::Engine;
 use crate::category::Category::*;
-use crate::plan::Planner;
+use crate::discover::context::Context;
+use crate::plan::planner::Planner;
+use crate::profile::{LockState, Profile, Warning};
 use crate::sqlite::{DbClean, Schema, Version};
 use std::path::Path;
 
@@ -43,6 +49,14 @@ const PLACES_VERSIONS: (i64, i64) = (69, 89);
 const DOWNLOAD_ATTRS: &str = "SELECT id FROM moz_anno_attributes WHERE name LIKE 'downloads/%'";
 
 impl Engine for Firefox {
+    fn discover(&self, ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profile> {
+        discover::discover(ctx, warnings)
+    }
+
+    fn lock_state(&self, profile: &Path) -> LockState {
+        lock::state(profile)
+    }
+
     fn plan(&self, p: &mut Planner) {
         let profile = p.profile;
         let dir = &profile.path;

@@ -2,8 +2,9 @@
 //! `Default`, `Profile N` and `Guest Profile` folder that holds a `Preferences` file or one of
 //! the browser's databases (a profile whose `Preferences` is gone still holds its history).
 
-use super::{contained_dir, read_settings, Context, Profile, Warning};
 use crate::browser::Browser;
+use crate::discover::context::{contained_dir, read_settings, Context};
+use crate::profile::{Profile, Warning};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -82,7 +83,13 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
             existing.listed |= is_listed;
             continue;
         }
-        profiles.push(ctx.profile(real, is_listed, user_data, warnings));
+        profiles.push(ctx.profile(
+            real,
+            is_listed,
+            user_data,
+            super::lock::state(user_data),
+            warnings,
+        ));
     }
     profiles
 }
@@ -111,5 +118,7 @@ fn is_profile_dir_name(name: &str) -> bool {
 /// A single folder name, with no way to climb out of the user-data dir.
 fn is_plain_name(name: &str) -> bool {
     let p = Path::new(name);
-    super::is_plain_relative(p) && p.components().count() == 1 && !name.contains('\\')
+    crate::discover::context::is_plain_relative(p)
+        && p.components().count() == 1
+        && !name.contains('\\')
 }

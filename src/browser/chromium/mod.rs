@@ -2,12 +2,18 @@
 //! and how it is removed. History follows Chrome's own "delete all history": bookmarked URLs
 //! stay with their counters reset, every other History table is emptied.
 
-use super::{
+mod discover;
+pub mod lock;
+
+use super::steps::{
     database_if_present, fixup, keep_cookies, remove_database_file, remove_downloaded_files,
-    remove_entries, step, step_if, Engine,
+    remove_entries, step, step_if,
 };
+use super::Engine;
 use crate::category::Category::{self, *};
-use crate::plan::{JsonEdit, Planner};
+use crate::discover::context::Context;
+use crate::plan::planner::{JsonEdit, Planner};
+use crate::profile::{LockState, Profile, Warning};
 use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -75,6 +81,14 @@ const SITE_DATA_DIRS: &[&str] = &[
 const HISTORY_VERSIONS: Version = Version::MetaTable(60, 75);
 
 impl Engine for Chromium {
+    fn discover(&self, ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profile> {
+        discover::discover(ctx, warnings)
+    }
+
+    fn lock_state(&self, user_data: &Path) -> LockState {
+        lock::state(user_data)
+    }
+
     fn plan(&self, p: &mut Planner) {
         let dir = p.profile.path.clone();
         let history = p.wants(History);

@@ -1,25 +1,7 @@
-//! Browser-specific knowledge, one module per family behind one trait: turn a profile and the
-//! chosen categories into planned actions.
+//! Steps the families' rules share: removing a database with its sidecars, the entries of a
+//! folder, the files download records name; database steps; the cookies to keep.
 
-mod chromium;
-mod firefox;
-
-use crate::browser::Family;
-use crate::plan::Planner;
-
-pub trait Engine {
-    /// Plans every chosen category of one profile into `planner`, reading only. A part that
-    /// cannot be planned is reported through `planner.error` and the rest goes on.
-    fn plan(&self, planner: &mut Planner);
-}
-
-pub fn for_family(family: Family) -> &'static dyn Engine {
-    match family {
-        Family::Firefox => &firefox::Firefox,
-        Family::Chromium => &chromium::Chromium,
-    }
-}
-
+use super::Planner;
 use crate::category::Category;
 use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version, SIDECARS};
 use std::fs;
@@ -27,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Plans the removal of a database file together with its WAL, shared-memory and journal
 /// files: a leftover WAL would be replayed into a new database.
-fn remove_database_file(p: &mut Planner, category: Category, base: &Path, name: &str) {
+pub(super) fn remove_database_file(p: &mut Planner, category: Category, base: &Path, name: &str) {
     p.remove(category, base, name);
     for suffix in SIDECARS {
         p.remove(category, base, &format!("{name}{suffix}"));

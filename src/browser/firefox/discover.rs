@@ -1,7 +1,8 @@
 //! Firefox family: `profiles.ini` and `installs.ini` as Firefox reads them, plus profile
 //! folders that are on disk but not listed.
 
-use super::{contained_dir, is_plain_relative, read_settings, Context, Profile, Warning};
+use crate::discover::context::{contained_dir, is_plain_relative, read_settings, Context};
+use crate::profile::{Profile, Warning};
 use ini::{Ini, ParseOption};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -49,7 +50,13 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
             return;
         }
         let lock_dir = real.clone();
-        profiles.push(ctx.profile(real, is_listed, &lock_dir, warnings));
+        profiles.push(ctx.profile(
+            real,
+            is_listed,
+            &lock_dir,
+            super::lock::state(&lock_dir),
+            warnings,
+        ));
     };
     for path in &listed {
         if fs::symlink_metadata(path).is_err() {
