@@ -1,9 +1,11 @@
 //! The command line. Parsed once into the library's `Options`; the library never sees clap.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use gomme::commands::{self, LogTo, Request, Selection};
 use gomme::config::Config;
 use gomme::exit_code;
 use gomme::i18n::Lang;
+use gomme::plan::Options;
 use gomme::{Browser, Category};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -377,14 +379,107 @@ impl Select {
     }
 }
 
-/// A cookie domain to keep must be a plain host name.
-pub fn valid_domain(domain: &str) -> bool {
-    let d = domain.trim_start_matches('.');
-    !d.is_empty()
-        && d.len() <= 253
-        && d.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !d.contains("..")
+impl Select {
+    /// The library's selection: these homes and accounts, and the browsers `--browser` or the
+    /// configuration names.
+    pub fn selection(&self, config: &Config) -> anyhow::Result<Selection> {
+        Ok(Selection {
+            homes: self.homes.clone(),
+            all_users: self.all_users,
+            include_root: self.include_root,
+            users: self.users.clone(),
+            browsers: self.browsers_with(config).map_err(anyhow::Error::msg)?,
+        })
+    }
+}
+
+impl What {
+    /// The library's request for a clean or an audit: flags first, then the configuration,
+    /// then the defaults.
+    pub fn request(&self, config: &Config) -> anyhow::Result<Request> {
+        let keep_cookies = if self.keep_cookies.is_empty() {
+            config.keep_cookies.clone().unwrap_or_default()
+        } else {
+            self.keep_cookies.clone()
+        };
+        let request = Request {
+            selection: self.select.selection(config)?,
+            options: Options {
+                categories: self.categories(config),
+                keep_cookies,
+                ignore_locks: self.ignore_locks,
+                wait: std::time::Duration::from_secs(self.wait.or(config.wait).unwrap_or(0)),
+                empty_downloads_folder: config.downloads.empty_folder,
+                count: true,
+                jobs: gomme::plan::default_jobs(),
+                deadline: None,
+                finished: None,
+            },
+            timeout: self.timeout.or(config.timeout),
+            log: LogTo {
+                file: self.log_file.clone().or(config.log.file.clone()),
+                system: self.syslog || config.log.system,
+            },
+            json: self.json,
+        };
+        request.check()?;
+        Ok(request)
+    }
+}
+
+/// The gomme an installer points to: `--exe`, else this one.
+fn exe_or_this(exe: &Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match exe {
+        Some(exe) => Ok(exe.clone()),
+        None => std::env::current_exe()
+            .map_err(|e| anyhow::anyhow!("cannot tell where gomme is installed: {e}")),
+    }
+}
+
+impl PlatformArg {
+    pub fn or_this(arg: Option<PlatformArg>) -> gomme::schedule::Platform {
+        use gomme::schedule::Platform;
+        match arg {
+            Some(PlatformArg::Linux) => Platform::Linux,
+            Some(PlatformArg::Windows) => Platform::Windows,
+            Some(PlatformArg::Macos) => Platform::Macos,
+            None => Platform::current(),
+        }
+    }
+}
+
+impl ShortcutAction {
+    pub fn request(&self) -> anyhow::Result<commands::shortcut::Request> {
+        let (target, install) = match self {
+            ShortcutAction::Install { target } => (target, true),
+            ShortcutAction::Remove { target } => (target, false),
+        };
+        Ok(commands::shortcut::Request {
+            install,
+            all_users: target.all_users,
+            desktop: target.desktop.clone(),
+            exe: exe_or_this(&target.exe)?,
+            platform: PlatformArg::or_this(target.platform),
+        })
+    }
+}
+
+impl ScheduleAction {
+    pub fn request(&self) -> anyhow::Result<commands::schedule::Request> {
+        use commands::schedule::Action;
+        let (target, dry_run, action) = match self {
+            ScheduleAction::Install { target, dry_run } => (target, *dry_run, Action::Install),
+            ScheduleAction::Remove { target, dry_run } => (target, *dry_run, Action::Remove),
+            ScheduleAction::Status { target } => (target, true, Action::Status),
+        };
+        Ok(commands::schedule::Request {
+            action,
+            dry_run,
+            root: target.root.clone(),
+            exe: exe_or_this(&target.exe)?,
+            platform: PlatformArg::or_this(target.platform),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod browser;
 pub mod category;
 pub mod close;
+pub mod commands;
 pub mod config;
 pub mod deadline;
 pub mod discover;

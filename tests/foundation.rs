@@ -290,10 +290,18 @@ fn json_report_shape_is_stable() {
         .collect();
     assert_eq!(
         keys,
-        ["mode", "profiles", "schema", "totals"]
+        ["mode", "profiles", "schema", "totals", "warnings"]
             .into_iter()
             .collect()
     );
+    // The layout home holds every kind of profile: an empty list would check nothing below.
+    let profiles = json["profiles"].as_array().unwrap();
+    assert_eq!(
+        profiles.len(),
+        lh.expected.len(),
+        "every profile of the layout home is reported: {json}"
+    );
+    assert!(json["warnings"].as_array().is_some_and(|w| !w.is_empty()));
     let totals: BTreeSet<&str> = json["totals"]
         .as_object()
         .unwrap()
@@ -306,7 +314,11 @@ fn json_report_shape_is_stable() {
             .into_iter()
             .collect()
     );
-    for p in json["profiles"].as_array().unwrap() {
+    for p in profiles {
+        assert!(
+            p["categories"].get("cache").is_some() || p["status"] == "skipped-running",
+            "{p}"
+        );
         for key in [
             "browser",
             "variant",

@@ -41,7 +41,8 @@ fn man_page_lists_every_subcommand_and_exit_code() {
         "1  fatal",
         "2  usage",
         "3  at least one profile skipped",
-        "4  at least one profile failed",
+        "4  at least one profile or home",
+        "6  stopped at its deadline",
         "5  audit only",
     ] {
         assert!(man.contains(code), "man page lacks exit code line {code:?}");

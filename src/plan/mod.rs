@@ -258,3 +258,13 @@ impl Plan {
 
 /// What stands for the work a deadline left undone.
 const STOPPED: &str = "stopped at the run's deadline (--timeout) before this was done";
+
+/// A cookie domain to keep must be a plain host name.
+pub fn valid_domain(domain: &str) -> bool {
+    let d = domain.trim_start_matches('.');
+    !d.is_empty()
+        && d.len() <= 253
+        && d.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && !d.contains("..")
+}

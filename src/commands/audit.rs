@@ -1,0 +1,23 @@
+//! `gomme audit`: what a clean would remove, and a verdict that says "no trace" only when
+//! everything was read. Its exit code is a detection contract (see `exit_code.rs`).
+
+use super::{find, outcome, print_report, watch, Request};
+use crate::exit_code::ExitCode;
+use crate::i18n::Lang;
+use crate::plan;
+use crate::report::Mode;
+use std::io::Write;
+
+pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let mut opts = req.options.clone();
+    watch(&mut opts, req, None, Mode::DryRun, lang);
+    let found = find(&req.selection, lang)?;
+    let report = plan::plan(&found, &opts).report().noticed(&found);
+    req.log.write(&report)?;
+    print_report(&report, req.json, lang, out)?;
+    if !req.json {
+        let t = &report.totals;
+        writeln!(out, "{}", lang.audit_verdict(t.items, t.unchecked()))?;
+    }
+    Ok(outcome(&report, true))
+}
