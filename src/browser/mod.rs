@@ -5,6 +5,7 @@
 pub mod chromium;
 pub mod firefox;
 pub mod kind;
+pub mod rules;
 mod steps;
 
 pub use kind::{Browser, Family, Variant};
@@ -21,6 +22,9 @@ pub trait Engine: Sync {
 
     /// Whether the browser is using the profile whose lock files are in `lock_dir`, now.
     fn lock_state(&self, lock_dir: &Path) -> LockState;
+
+    /// Where each category lives: the family's rule table, in plan order.
+    fn rules(&self) -> &'static [rules::Rule];
 
     /// Plans every chosen category of one profile into `planner`, reading only. A part that
     /// cannot be planned is reported through `planner.error` and the rest goes on.

@@ -1,0 +1,208 @@
+//! Chromium family (Chromium, Chrome, Edge, Brave, Vivaldi, Opera): where each category
+//! lives. The order is the plan's: download records are read before the records go, favicons
+//! are cleaned against the cleaned history, `Account Web Data` before `Web Data`.
+
+use super::special::{
+    plan_cookies, plan_downloaded_files, plan_favicons, plan_history, plan_preferences, plan_ukm,
+    plan_web_data,
+};
+use crate::browser::rules::Place::{Below, OsCache, Profile};
+use crate::browser::rules::{delete, delete_if, rule, Act::*, Rule, Statement};
+use crate::category::Category::*;
+
+const SESSION_FILES: &[&str] = &[
+    "Sessions",
+    "Sessions_Encrypted",
+    "Current Session",
+    "Current Tabs",
+    "Last Session",
+    "Last Tabs",
+];
+
+const CACHE_DIRS: &[&str] = &[
+    "Cache",
+    "Code Cache",
+    "GPUCache",
+    "DawnCache",
+    "DawnGraphiteCache",
+    "DawnWebGPUCache",
+    "Media Cache",
+    "Application Cache",
+    "Service Worker/CacheStorage",
+];
+
+/// Files that only record where the person went (at the profile root, or under `Network/`).
+const HISTORY_FILES: &[&str] = &[
+    "Visited Links",
+    "History Provider Cache",
+    "TransportSecurity",
+    "Network Persistent State",
+    "Archived History",
+    "DownloadMetadata",
+];
+
+/// Databases whose every table (but `meta`) records browsing.
+const HISTORY_DATABASES: &[&str] = &[
+    "Top Sites",
+    "Shortcuts",
+    "Network Action Predictor",
+    "Reporting and NEL",
+    "DIPS",
+];
+
+/// Site storage. Local and session storage are one LevelDB for every origin, so they go whole
+/// (never byte-edited); IndexedDB is one store per origin, and extensions' stores stay.
+const SITE_DATA_DIRS: &[&str] = &[
+    "Local Storage",
+    "Session Storage",
+    "Service Worker",
+    "File System",
+    "Shared Storage",
+    "WebStorage",
+    "blob_storage",
+    "databases",
+    "Storage",
+];
+
+const LOGIN_STEPS: &[Statement] = &[
+    delete("DELETE FROM logins"),
+    delete_if("insecure_credentials", "DELETE FROM insecure_credentials"),
+    delete_if("password_notes", "DELETE FROM password_notes"),
+    delete_if("stats", "DELETE FROM stats"),
+    delete_if(
+        "sync_entities_metadata",
+        "DELETE FROM sync_entities_metadata",
+    ),
+];
+
+pub const RULES: &[Rule] = &[
+    rule(
+        &[Downloads],
+        Profile,
+        Special {
+            what: "the files the download records name, if still regular files inside the home",
+            plan: plan_downloaded_files,
+        },
+    ),
+    // A LevelDB of several features, among them the records of downloads in progress:
+    // removed whole, never byte-edited.
+    rule(&[Downloads], Profile, Remove(&["shared_proto_db"])),
+    rule(
+        &[History, Downloads],
+        Profile,
+        Special {
+            what: "`History`: visits, URLs not bookmarked (bookmarked ones stay, counters reset), \
+               search terms, segments, annotations, clusters…; download records (`downloads`, \
+               `downloads_url_chains`)",
+            plan: plan_history,
+        },
+    ),
+    rule(
+        &[History],
+        Profile,
+        Special {
+            what: "`Favicons` of removed pages",
+            plan: plan_favicons,
+        },
+    ),
+    rule(&[History], Profile, Remove(HISTORY_FILES)),
+    rule(&[History], Below("Network"), Remove(HISTORY_FILES)),
+    rule(&[History], Profile, EmptyDatabases(HISTORY_DATABASES)),
+    rule(
+        &[History],
+        Below("Network"),
+        EmptyDatabases(HISTORY_DATABASES),
+    ),
+    rule(
+        &[History],
+        Profile,
+        Special {
+            what: "the user-data folder's `segmentation_platform/ukm_db` (every table), with its \
+               first profile",
+            plan: plan_ukm,
+        },
+    ),
+    rule(
+        &[History, Sessions],
+        Profile,
+        Special {
+            what:
+                "`Preferences`: per-site settings (engagement, zoom, site exceptions; extensions' \
+               entries stay), cached suggestions (history); the \"did not shut down correctly\" \
+               flag that offers to restore tabs (sessions)",
+            plan: plan_preferences,
+        },
+    ),
+    rule(
+        &[Cookies],
+        Profile,
+        Special {
+            what: "`Cookies` and `Network/Cookies` rows, except the `--keep-cookies` domains",
+            plan: plan_cookies,
+        },
+    ),
+    rule(
+        &[Logins],
+        Profile,
+        Rows {
+            db: "Login Data",
+            tables: &["logins", "meta"],
+            steps: LOGIN_STEPS,
+        },
+    ),
+    rule(
+        &[Logins],
+        Profile,
+        Rows {
+            db: "Login Data For Account",
+            tables: &["logins", "meta"],
+            steps: LOGIN_STEPS,
+        },
+    ),
+    rule(&[Forms], Profile, EmptyDatabases(&["Account Web Data"])),
+    rule(
+        &[Forms, Logins],
+        Profile,
+        Special {
+            what:
+                "`Web Data`: every autofill table (addresses, cards, IBANs…; search engines stay) \
+               (forms) and the sign-in tokens (logins), in one transaction",
+            plan: plan_web_data,
+        },
+    ),
+    rule(&[Sessions], Profile, Remove(SESSION_FILES)),
+    rule(&[Cache], Profile, Remove(CACHE_DIRS)),
+    // The OS cache folder of a Chromium profile holds nothing but caches.
+    rule(
+        &[Cache],
+        OsCache,
+        Entries {
+            folder: "",
+            keep: None,
+        },
+    ),
+    rule(&[SiteData], Profile, Remove(SITE_DATA_DIRS)),
+    rule(
+        &[SiteData],
+        Profile,
+        Entries {
+            folder: "IndexedDB",
+            keep: Some("chrome-extension_"),
+        },
+    ),
+    rule(
+        &[SiteData],
+        Profile,
+        RemoveDatabases(&[
+            "Shared Storage",
+            "Trust Tokens",
+            "Conversions",
+            "Interest Groups",
+        ]),
+    ),
+    rule(
+        &[SiteData],
+        Profile,
+        Remove(&["Site Characteristics Database"]),
+    ),
+];

@@ -1,0 +1,279 @@
+//! The Chromium family's special steps, the ones its rule table cannot say: `History` and
+//! its icons (as Chrome's own "delete all history"), cookies with a keep list, `Web Data`'s
+//! two categories in one transaction, the user-data folder's URL-keyed metrics, `Preferences`,
+//! and the files download records name.
+
+use super::preferences::PreferencesEdit;
+use crate::browser::steps::{
+    database_if_present, fixup, keep_cookies, remove_downloaded_files, step, step_if,
+};
+use crate::category::Category::{self, *};
+use crate::plan::planner::Planner;
+use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// History schema versions gomme has been checked against (Chromium 120 to 156 write 66 to
+/// 70).
+const HISTORY_VERSIONS: Version = Version::MetaTable(60, 75);
+
+/// `History`, for history and download records, in one transaction.
+pub(super) fn plan_history(p: &mut Planner) {
+    let dir = p.profile.path.clone();
+    let history = p.opts.categories.contains(&History);
+    let downloads = p.opts.categories.contains(&Downloads);
+    if dir.join("History").is_file() {
+        p.database(history_db(&dir, history, downloads));
+    }
+}
+
+/// `Favicons`, against the cleaned `History`.
+pub(super) fn plan_favicons(p: &mut Planner) {
+    let dir = p.profile.path.clone();
+    if dir.join("Favicons").is_file() && dir.join("History").is_file() {
+        p.database(favicons(&dir));
+    }
+}
+
+/// URL-keyed metrics of every profile, kept once per user-data dir: cleaned with the dir's
+/// first profile, so it is counted once.
+pub(super) fn plan_ukm(p: &mut Planner) {
+    if owns_user_data(p) {
+        let ukm = p.profile.lock_dir.join("segmentation_platform/ukm_db");
+        clear_database(p, History, ukm, &[]);
+    }
+}
+
+/// `Preferences`: per-site settings (history) and the flag that offers to restore tabs
+/// (sessions).
+pub(super) fn plan_preferences(p: &mut Planner) {
+    let history = p.opts.categories.contains(&History);
+    let sessions = p.opts.categories.contains(&Sessions);
+    let prefs = p.profile.path.join("Preferences");
+    if prefs.is_file() {
+        let edit = Arc::new(PreferencesEdit { history, sessions });
+        p.edit_json(if history { History } else { Sessions }, prefs, edit);
+    }
+}
+
+/// `Cookies` and `Network/Cookies`, but the domains to keep.
+pub(super) fn plan_cookies(p: &mut Planner) {
+    let keep = keep_cookies("host_key", &p.opts.keep_cookies);
+    let dir = p.profile.path.clone();
+    for path in [dir.join("Network/Cookies"), dir.join("Cookies")] {
+        database_if_present(
+            p,
+            path,
+            &["cookies", "meta"],
+            None,
+            vec![step(
+                Cookies,
+                format!("DELETE FROM cookies WHERE NOT ({keep})"),
+            )],
+        );
+    }
+}
+
+/// `Web Data`, one transaction for both categories: everything autofill remembers (forms;
+/// search engines in `keywords` stay) and the sign-in tokens of the accounts the person logged
+/// into the browser with (logins).
+pub(super) fn plan_web_data(p: &mut Planner) {
+    let mut web_data = Vec::new();
+    if p.opts.categories.contains(&Forms) {
+        web_data.push(empty_all_but(Forms, &["keywords", "token_service"]));
+    }
+    if p.opts.categories.contains(&Logins) {
+        web_data.push(step_if(
+            Logins,
+            "token_service",
+            "DELETE FROM token_service",
+        ));
+    }
+    let path = p.profile.path.join("Web Data");
+    database_if_present(p, path, &["meta"], None, web_data);
+}
+
+/// The files the download records point to.
+pub(super) fn plan_downloaded_files(p: &mut Planner) {
+    let dir = p.profile.path.clone();
+    plan_downloaded_files_in(p, &dir);
+}
+
+/// `History`: visits and everything derived from them; download records when downloads are
+/// chosen. URLs a bookmark points to stay, with their counters reset.
+fn history_db(dir: &Path, history: bool, downloads: bool) -> DbClean {
+    let mut steps = Vec::new();
+    if downloads {
+        steps.extend([
+            step(Downloads, "DELETE FROM downloads_url_chains"),
+            step_if(
+                Downloads,
+                "downloads_slices",
+                "DELETE FROM downloads_slices",
+            ),
+            step(Downloads, "DELETE FROM downloads"),
+        ]);
+    }
+    if history {
+        let bookmarked = bookmarked_urls(dir);
+        let keep = if bookmarked.is_empty() {
+            "0".to_owned()
+        } else {
+            let list: Vec<String> = bookmarked.iter().map(|u| quote(u)).collect();
+            format!("url IN ({})", list.join(", "))
+        };
+        steps.push(step(History, "DELETE FROM visits"));
+        for table in [
+            "visit_source",
+            "visited_links",
+            "keyword_search_terms",
+            "segment_usage",
+            "segments",
+            "content_annotations",
+            "context_annotations",
+            "clusters",
+            "clusters_and_visits",
+            "cluster_keywords",
+            "cluster_visit_duplicates",
+            "journeys",
+            "journey_continuation_queries",
+            "journey_history_entries",
+            "history_sync_metadata",
+            "journey_sync_metadata",
+        ] {
+            steps.push(step_if(History, table, format!("DELETE FROM {table}")));
+        }
+        steps.push(step(
+            History,
+            format!("DELETE FROM urls WHERE NOT ({keep})"),
+        ));
+        steps.push(fixup(
+            History,
+            "UPDATE urls SET visit_count = 0, typed_count = 0, last_visit_time = 0 \
+             WHERE visit_count != 0 OR typed_count != 0 OR last_visit_time != 0",
+        ));
+    }
+    DbClean {
+        path: dir.join("History"),
+        schema: Schema {
+            tables: &[
+                "urls",
+                "visits",
+                "downloads",
+                "downloads_url_chains",
+                "meta",
+            ],
+            version: Some(HISTORY_VERSIONS),
+        },
+        attach: Vec::new(),
+        steps,
+    }
+}
+
+/// `Favicons`, cleaned against the cleaned `History`: bookmarked pages keep their icons.
+fn favicons(dir: &Path) -> DbClean {
+    DbClean {
+        path: dir.join("Favicons"),
+        schema: Schema {
+            tables: &["favicons", "favicon_bitmaps", "icon_mapping"],
+            version: None,
+        },
+        attach: vec![("history".into(), dir.join("History"))],
+        steps: vec![
+            step(
+                History,
+                "DELETE FROM icon_mapping WHERE NOT EXISTS \
+                 (SELECT 1 FROM history.urls u WHERE u.url = icon_mapping.page_url)",
+            ),
+            step(
+                History,
+                "DELETE FROM favicons WHERE NOT EXISTS \
+                 (SELECT 1 FROM icon_mapping m WHERE m.icon_id = favicons.id)",
+            ),
+            step(
+                History,
+                "DELETE FROM favicon_bitmaps WHERE NOT EXISTS \
+                 (SELECT 1 FROM favicons f WHERE f.id = favicon_bitmaps.icon_id)",
+            ),
+        ],
+    }
+}
+
+/// Whether this profile is the first (by folder name) of its user-data dir, the one that
+/// cleans what the dir keeps for all its profiles.
+fn owns_user_data(p: &Planner) -> bool {
+    let user_data = &p.profile.lock_dir;
+    if user_data == &p.profile.path {
+        return true;
+    }
+    let Ok(entries) = std::fs::read_dir(user_data) else {
+        return false;
+    };
+    // A profile folder that is a link is not cleaned, so it cannot be the owner.
+    let first = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.path().join("Preferences").is_file())
+        .map(|e| e.file_name())
+        .min();
+    first.as_deref() == p.profile.path.file_name()
+}
+
+/// Empties every table of a database but `meta` and those in `keep`, if the database is there.
+fn clear_database(
+    p: &mut Planner,
+    category: Category,
+    path: PathBuf,
+    keep: &'static [&'static str],
+) {
+    database_if_present(p, path, &[], None, vec![empty_all_but(category, keep)]);
+}
+
+/// A step that empties every table of a database but `meta` and those in `keep`.
+fn empty_all_but(category: Category, keep: &'static [&'static str]) -> Step {
+    Step {
+        sql: Sql::EmptyAllBut(keep),
+        ..step(category, "")
+    }
+}
+
+/// The files the download records point to.
+fn plan_downloaded_files_in(p: &mut Planner, dir: &Path) {
+    remove_downloaded_files(
+        p,
+        &dir.join("History"),
+        "SELECT target_path FROM downloads UNION SELECT current_path FROM downloads",
+        |path| (!path.is_empty()).then(|| PathBuf::from(path)),
+    );
+}
+
+/// The largest bookmarks file gomme reads.
+const MAX_BOOKMARKS: u64 = 64 * 1024 * 1024;
+
+/// Every URL in `Bookmarks` and `AccountBookmarks`.
+fn bookmarked_urls(dir: &Path) -> Vec<String> {
+    fn walk(node: &Value, out: &mut Vec<String>) {
+        if let Some(url) = node.get("url").and_then(Value::as_str) {
+            out.push(url.to_owned());
+        }
+        if let Some(children) = node.get("children").and_then(Value::as_array) {
+            children.iter().for_each(|c| walk(c, out));
+        }
+        if let Some(roots) = node.get("roots").and_then(Value::as_object) {
+            roots.values().for_each(|r| walk(r, out));
+        }
+    }
+    let mut urls = Vec::new();
+    for name in ["Bookmarks", "AccountBookmarks"] {
+        // Never through a link, never a FIFO, never a huge file read whole.
+        if let Ok(bytes) = crate::fsops::read_regular(&dir.join(name), MAX_BOOKMARKS) {
+            if let Ok(json) = serde_json::from_slice::<Value>(&bytes) {
+                walk(&json, &mut urls);
+            }
+        }
+    }
+    urls.sort();
+    urls.dedup();
+    urls
+}

@@ -1,0 +1,204 @@
+//! Firefox's special steps, the ones its rule table cannot say: the history database and its
+//! icons (as Firefox's own `History.clear()`), cookies with a keep list, the files download
+//! records name, and `key4.db`.
+
+use crate::browser::steps::{
+    database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
+    remove_downloaded_files, step, step_if,
+};
+use crate::category::Category::*;
+use crate::plan::planner::Planner;
+use crate::sqlite::{DbClean, Schema, Version};
+
+/// Places schema versions gomme has been checked against (Firefox 115 ESR to 153 ESR write
+/// 69 to 86); a newer Firefox that changes the layout is refused until checked.
+const PLACES_VERSIONS: (i64, i64) = (69, 89);
+
+const DOWNLOAD_ATTRS: &str = "SELECT id FROM moz_anno_attributes WHERE name LIKE 'downloads/%'";
+
+/// `places.sqlite`, for history and download records, in one transaction.
+pub(super) fn plan_places(p: &mut Planner) {
+    let history = p.opts.categories.contains(&History);
+    let downloads = p.opts.categories.contains(&Downloads);
+    if p.profile.path.join("places.sqlite").is_file() {
+        let clean = places(p, history, downloads);
+        p.database(clean);
+    }
+}
+
+/// `favicons.sqlite`, against the cleaned `places.sqlite`.
+pub(super) fn plan_favicons(p: &mut Planner) {
+    let dir = &p.profile.path;
+    if dir.join("favicons.sqlite").is_file() && dir.join("places.sqlite").is_file() {
+        let clean = favicons(p);
+        p.database(clean);
+    }
+}
+
+/// `cookies.sqlite`, but the domains to keep.
+pub(super) fn plan_cookies(p: &mut Planner) {
+    let keep = keep_cookies("host", &p.opts.keep_cookies);
+    database_if_present(
+        p,
+        p.profile.path.join("cookies.sqlite"),
+        &["moz_cookies"],
+        None,
+        vec![step(
+            Cookies,
+            format!("DELETE FROM moz_cookies WHERE NOT ({keep})"),
+        )],
+    );
+}
+
+/// `places.sqlite`: visits, the pages only they explain, and everything hanging off those
+/// pages; download records when downloads are chosen.
+fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
+    let mut steps = Vec::new();
+    if downloads {
+        steps.push(step(
+            Downloads,
+            format!("DELETE FROM moz_annos WHERE anno_attribute_id IN ({DOWNLOAD_ATTRS})"),
+        ));
+        // Visits of type 7 are the "downloaded" visits the download list is built from.
+        steps.push(step(
+            Downloads,
+            "DELETE FROM moz_historyvisits WHERE visit_type = 7",
+        ));
+    }
+    if history {
+        // Without downloads chosen, download records and their visits stay.
+        let keep_downloads = if downloads {
+            ""
+        } else {
+            " WHERE visit_type <> 7"
+        };
+        steps.extend([
+            step(History, format!("DELETE FROM moz_historyvisits{keep_downloads}")),
+            step_if(History, "moz_historyvisits_extra",
+                "DELETE FROM moz_historyvisits_extra WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_historyvisits v WHERE v.id = visit_id)"),
+            step_if(History, "moz_places_metadata", "DELETE FROM moz_places_metadata"),
+            step_if(History, "moz_places_metadata_search_queries",
+                "DELETE FROM moz_places_metadata_search_queries"),
+            step(History, "DELETE FROM moz_inputhistory"),
+            step_if(History, "moz_newtab_story_click", "DELETE FROM moz_newtab_story_click"),
+            step_if(History, "moz_newtab_story_impression", "DELETE FROM moz_newtab_story_impression"),
+            step_if(History, "moz_newtab_shortcuts_interaction",
+                "DELETE FROM moz_newtab_shortcuts_interaction"),
+            step_if(History, "moz_previews_tombstones", "DELETE FROM moz_previews_tombstones"),
+            // Pages no bookmark or keyword references (foreign_count), no visit left explains,
+            // and no kept download record names.
+            step(History, format!(
+                "DELETE FROM moz_places WHERE foreign_count = 0 \
+                 AND NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
+                 AND NOT EXISTS (SELECT 1 FROM moz_annos a WHERE a.place_id = moz_places.id \
+                                 AND a.anno_attribute_id IN ({DOWNLOAD_ATTRS}))")),
+            fixup(History, "DELETE FROM moz_annos WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_annos.place_id)"),
+            fixup(History, "DELETE FROM moz_places_extra WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_places_extra.place_id)"),
+            // Kept (bookmarked) pages forget they were visited. Firefox's own triggers do this
+            // on its connections; a plain connection has none.
+            // Each tidying step changes only rows not yet as it leaves them: a second clean
+            // finds nothing to change and writes nothing.
+            fixup(History, "UPDATE moz_places SET visit_count = 0, last_visit_date = NULL, typed = 0, \
+                 frecency = -1, recalc_frecency = 1 \
+                 WHERE NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
+                 AND (visit_count IS NOT 0 OR last_visit_date IS NOT NULL OR typed IS NOT 0 \
+                      OR frecency IS NOT -1 OR recalc_frecency IS NOT 1)"),
+            step(History, "DELETE FROM moz_origins WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_places h WHERE h.origin_id = moz_origins.id)"),
+            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1 WHERE recalc_frecency IS NOT 1"),
+            fixup(History, "DELETE FROM moz_meta WHERE key LIKE 'origin_frecency_%' \
+                 OR key LIKE 'origin_alt_frecency_%'"),
+        ]);
+    }
+    let places_tables: &[&str] = &[
+        "moz_places",
+        "moz_historyvisits",
+        "moz_annos",
+        "moz_anno_attributes",
+        "moz_origins",
+        "moz_inputhistory",
+        "moz_places_extra",
+        "moz_meta",
+        "moz_bookmarks",
+    ];
+    DbClean {
+        path: p.profile.path.join("places.sqlite"),
+        schema: Schema {
+            tables: places_tables,
+            version: Some(Version::UserVersion(PLACES_VERSIONS.0, PLACES_VERSIONS.1)),
+        },
+        attach: Vec::new(),
+        steps,
+    }
+}
+
+/// `favicons.sqlite`, cleaned against the cleaned `places.sqlite`: the icons of removed pages
+/// go; bookmarked pages keep theirs, and so do their sites' root icons (`/favicon.ico`).
+fn favicons(p: &Planner) -> DbClean {
+    let dir = &p.profile.path;
+    DbClean {
+        path: dir.join("favicons.sqlite"),
+        schema: Schema {
+            tables: &["moz_icons", "moz_pages_w_icons", "moz_icons_to_pages"],
+            version: None,
+        },
+        attach: vec![("places".into(), dir.join("places.sqlite"))],
+        steps: vec![
+            step(History, "DELETE FROM moz_pages_w_icons WHERE NOT EXISTS \
+                 (SELECT 1 FROM places.moz_places h \
+                  WHERE h.url_hash = moz_pages_w_icons.page_url_hash AND h.url = moz_pages_w_icons.page_url)"),
+            fixup(History, "DELETE FROM moz_icons_to_pages WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_pages_w_icons g WHERE g.id = moz_icons_to_pages.page_id)"),
+            step(History, "DELETE FROM moz_icons WHERE NOT EXISTS \
+                 (SELECT 1 FROM moz_icons_to_pages m WHERE m.icon_id = moz_icons.id) \
+                 AND NOT (root = 1 AND substr(icon_url, 1, length(icon_url) - length('/favicon.ico')) \
+                          IN (SELECT prefix || host FROM places.moz_origins))"),
+        ],
+    }
+}
+
+/// The files the download records point to.
+pub(super) fn plan_downloaded_files(p: &mut Planner) {
+    let places = p.profile.path.join("places.sqlite");
+    remove_downloaded_files(
+        p,
+        &places,
+        "SELECT content FROM moz_annos WHERE anno_attribute_id IN \
+         (SELECT id FROM moz_anno_attributes WHERE name = 'downloads/destinationFileURI')",
+        file_uri_path,
+    );
+}
+
+/// `key4.db` holds the key of the saved logins and those of certificates, and stays, unless
+/// someone set a primary password: the next person would then be asked for a password they
+/// cannot know to see or save logins. It then goes (with the logins it protected); Firefox
+/// makes a new one, without a password, at its next start.
+pub(super) fn plan_key_database(p: &mut Planner) {
+    let dir = p.profile.path.clone();
+    let dir = dir.as_path();
+    let key4 = dir.join("key4.db");
+    if !key4.is_file() {
+        return;
+    }
+    let check = p.query_rows(
+        &key4,
+        "SELECT item1, item2 FROM metaData WHERE id = 'password'",
+        |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)),
+    );
+    let (salt, check) = match check.map(|rows| rows.into_iter().next()) {
+        Ok(Some(row)) => row,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::info!("key4.db not read, kept: {e}");
+            return;
+        }
+    };
+    match crate::nss::primary_password_set(&salt, &check) {
+        Some(true) => remove_database_file(p, Logins, dir, "key4.db"),
+        Some(false) => {}
+        None => tracing::info!("key4.db: a password check gomme cannot read; kept"),
+    }
+}
