@@ -6,7 +6,7 @@ use gomme::config::Config;
 use gomme::exit_code;
 use gomme::i18n::Lang;
 use gomme::plan::Options;
-use gomme::{Browser, Category};
+use gomme::{Browser, Category, Family};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -270,21 +270,52 @@ pub enum LangArg {
     Fr,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// A `--browser` value: a browser the library knows, or a whole family. Made from
+/// `Browser::ALL`, so a browser added there can be chosen here without a second list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BrowserArg {
-    Firefox,
-    Librewolf,
-    Waterfox,
-    Chromium,
-    Chrome,
-    Edge,
-    Brave,
-    Vivaldi,
-    Opera,
-    /// Firefox, LibreWolf, Waterfox
-    FirefoxFamily,
-    /// Chromium, Chrome, Edge, Brave, Vivaldi, Opera
-    ChromiumFamily,
+    One(Browser),
+    Family(Family),
+}
+
+const FAMILIES: [Family; 2] = [Family::Firefox, Family::Chromium];
+
+impl BrowserArg {
+    /// The browsers it names.
+    pub fn browsers(self) -> impl Iterator<Item = Browser> {
+        Browser::ALL.into_iter().filter(move |b| match self {
+            BrowserArg::One(one) => *b == one,
+            BrowserArg::Family(family) => b.family() == family,
+        })
+    }
+}
+
+impl ValueEnum for BrowserArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::OnceLock<Vec<BrowserArg>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let browsers = Browser::ALL.into_iter().map(BrowserArg::One);
+            browsers.chain(FAMILIES.map(BrowserArg::Family)).collect()
+        })
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            BrowserArg::One(b) => PossibleValue::new(b.id()),
+            BrowserArg::Family(f) => {
+                let name = match f {
+                    Family::Firefox => "firefox-family",
+                    Family::Chromium => "chromium-family",
+                };
+                let members: Vec<String> = BrowserArg::Family(*f)
+                    .browsers()
+                    .map(|b| b.to_string())
+                    .collect();
+                PossibleValue::new(name).help(members.join(", "))
+            }
+        })
+    }
 }
 
 impl Select {
@@ -292,27 +323,14 @@ impl Select {
         if self.browsers.is_empty() {
             return Browser::ALL.into_iter().collect();
         }
-        let mut set = BTreeSet::new();
-        for arg in &self.browsers {
-            let family = match arg {
-                BrowserArg::FirefoxFamily => Some(gomme::Family::Firefox),
-                BrowserArg::ChromiumFamily => Some(gomme::Family::Chromium),
-                _ => None,
-            };
-            match family {
-                Some(f) => set.extend(Browser::ALL.into_iter().filter(|b| b.family() == f)),
-                None => set.extend(
-                    arg.to_possible_value()
-                        .and_then(|v| Browser::from_id(v.get_name())),
-                ),
-            }
-        }
-        set
+        self.browsers
+            .iter()
+            .flat_map(|arg| arg.browsers())
+            .collect()
     }
 }
 
 impl What {
-    /// `--only`, else the config file's list, else all; less `--skip`.
     /// A selection that contradicts itself: a category both asked for and skipped, or nothing
     /// left to clean. The message names the flags.
     pub fn contradiction(&self, config: &Config, lang: Lang) -> Option<String> {
@@ -338,6 +356,7 @@ impl What {
         None
     }
 
+    /// `--only`, else the config file's list, else all; less `--skip`.
     pub fn categories(&self, config: &Config) -> BTreeSet<Category> {
         let base: BTreeSet<Category> = if !self.only.is_empty() {
             self.only.iter().copied().collect()
@@ -486,6 +505,30 @@ impl ScheduleAction {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// A browser the library knows can be chosen with `--browser`, by its own id: there is no
+    /// second list to forget.
+    #[test]
+    fn every_browser_can_be_chosen() {
+        for browser in Browser::ALL {
+            let cli = Cli::try_parse_from(["gomme", "profiles", "--browser", browser.id()])
+                .unwrap_or_else(|e| panic!("--browser {}: {e}", browser.id()));
+            let Command::Profiles { select, .. } = cli.command else {
+                panic!("not profiles");
+            };
+            assert_eq!(select.browsers(), [browser].into_iter().collect());
+        }
+        let cli =
+            Cli::try_parse_from(["gomme", "profiles", "--browser", "chromium-family"]).unwrap();
+        let Command::Profiles { select, .. } = cli.command else {
+            panic!("not profiles");
+        };
+        assert!(select
+            .browsers()
+            .iter()
+            .all(|b| b.family() == Family::Chromium));
+        assert_eq!(select.browsers().len(), 6);
+    }
 
     #[test]
     fn the_definition_is_consistent() {
