@@ -55,10 +55,12 @@ pub enum Act {
         folder: &'static str,
         keep: Option<&'static str>,
     },
-    /// Code, for what a table cannot say; `what` says it for the README.
+    /// Code, for what a table cannot say; `what` says it for the README, `databases` names
+    /// the databases it cleans (relative to the place; tests check them).
     Special {
         what: &'static str,
         plan: fn(&mut Planner),
+        databases: &'static [&'static str],
     },
 }
 
@@ -179,6 +181,26 @@ fn apply(p: &mut Planner, rule: &Rule) {
         }
         Act::Special { plan, .. } => plan(p),
     }
+}
+
+/// The databases `rules` clean in place (not those removed whole), relative to the profile:
+/// what must be left with nothing pending in a WAL or journal after a clean.
+pub fn cleaned_databases(rules: &[Rule]) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let prefix = match rule.place {
+            Place::Below(folder) => format!("{folder}/"),
+            Place::Profile | Place::OsCache => String::new(),
+        };
+        let names: &[&str] = match &rule.act {
+            Act::Rows { db, .. } => std::slice::from_ref(db),
+            Act::EmptyDatabases(list) => list,
+            Act::Special { databases, .. } => databases,
+            Act::Remove(_) | Act::RemoveDatabases(_) | Act::Entries { .. } => &[],
+        };
+        out.extend(names.iter().map(|n| format!("{prefix}{n}")));
+    }
+    out
 }
 
 /// What a rule covers, in the README's words: the names it acts on, or its sentence.

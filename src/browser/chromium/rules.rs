@@ -82,6 +82,7 @@ pub const RULES: &[Rule] = &[
         Special {
             what: "the files the download records name, if still regular files inside the home",
             plan: plan_downloaded_files,
+            databases: &[],
         },
     ),
     // A LevelDB of several features, among them the records of downloads in progress:
@@ -95,6 +96,7 @@ pub const RULES: &[Rule] = &[
                search terms, segments, annotations, clusters…; download records (`downloads`, \
                `downloads_url_chains`)",
             plan: plan_history,
+            databases: &["History"],
         },
     ),
     rule(
@@ -103,6 +105,7 @@ pub const RULES: &[Rule] = &[
         Special {
             what: "`Favicons` of removed pages",
             plan: plan_favicons,
+            databases: &["Favicons"],
         },
     ),
     rule(&[History], Profile, Remove(HISTORY_FILES)),
@@ -120,6 +123,7 @@ pub const RULES: &[Rule] = &[
             what: "the user-data folder's `segmentation_platform/ukm_db` (every table), with its \
                first profile",
             plan: plan_ukm,
+            databases: &["segmentation_platform/ukm_db"],
         },
     ),
     rule(
@@ -131,6 +135,7 @@ pub const RULES: &[Rule] = &[
                entries stay), cached suggestions (history); the \"did not shut down correctly\" \
                flag that offers to restore tabs (sessions)",
             plan: plan_preferences,
+            databases: &[],
         },
     ),
     rule(
@@ -139,6 +144,7 @@ pub const RULES: &[Rule] = &[
         Special {
             what: "`Cookies` and `Network/Cookies` rows, except the `--keep-cookies` domains",
             plan: plan_cookies,
+            databases: &["Cookies", "Network/Cookies"],
         },
     ),
     rule(
@@ -168,6 +174,7 @@ pub const RULES: &[Rule] = &[
                 "`Web Data`: every autofill table (addresses, cards, IBANs…; search engines stay) \
                (forms) and the sign-in tokens (logins), in one transaction",
             plan: plan_web_data,
+            databases: &["Web Data"],
         },
     ),
     rule(&[Sessions], Profile, Remove(SESSION_FILES)),

@@ -52,6 +52,7 @@ pub const RULES: &[Rule] = &[
         Special {
             what: "the files the download records name, if still regular files inside the home",
             plan: plan_downloaded_files,
+            databases: &[],
         },
     ),
     rule(
@@ -63,6 +64,7 @@ pub const RULES: &[Rule] = &[
                counters reset), origins, input and search history, page metadata; download \
                records (`moz_annos`, download visits)",
             plan: plan_places,
+            databases: &["places.sqlite"],
         },
     ),
     rule(
@@ -72,6 +74,7 @@ pub const RULES: &[Rule] = &[
             what: "`favicons.sqlite`: icons of removed pages (bookmarked pages and their sites' \
                root icons stay)",
             plan: plan_favicons,
+            databases: &["favicons.sqlite"],
         },
     ),
     rule(&[History], Profile, Remove(HISTORY_FILES)),
@@ -91,6 +94,7 @@ pub const RULES: &[Rule] = &[
         Special {
             what: "`cookies.sqlite` rows, except the `--keep-cookies` domains",
             plan: plan_cookies,
+            databases: &["cookies.sqlite"],
         },
     ),
     rule(&[Logins], Profile, Remove(LOGIN_FILES)),
@@ -103,6 +107,7 @@ pub const RULES: &[Rule] = &[
             what: "`key4.db` only if someone set a primary password (Firefox then makes a new one \
                without), else it stays: it also holds certificates",
             plan: plan_key_database,
+            databases: &[],
         },
     ),
     rule(
