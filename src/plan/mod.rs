@@ -36,6 +36,9 @@ pub struct Options {
     /// database rows (the same statements, on scratch copies). A report of the plan needs it
     /// (dry run, audit, a confirmation); a clean that only reports what it removed does not:
     /// it counts as it removes, and walks each folder and runs each statement once, not twice.
+    /// Without it, planning reads download records from a copy in memory, or, when the
+    /// database has WAL frames (so the clean will rewrite it anyway), from the database
+    /// itself, opened as the clean opens it.
     pub count: bool,
     /// How many profiles are planned and cleaned at once, each on its own thread (each is
     /// independent: its own folders, databases and owner). 1: one after the other, on the
