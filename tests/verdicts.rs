@@ -323,7 +323,9 @@ fn a_profile_listed_but_missing_is_a_warning() {
     fs::rename(home.join(&profile), user_data.join("moved-away")).unwrap();
     let (list, _) = common::gomme_json(&["profiles", "--home", home.to_str().unwrap()]);
     let warned = list["warnings"].as_array().unwrap().iter().any(|w| {
-        w["path"].as_str().is_some_and(|p| p.ends_with(&profile))
+        w["path"]
+            .as_str()
+            .is_some_and(|p| Path::new(p).ends_with(Path::new(&profile)))
             && w["message"].as_str().unwrap().contains("missing")
     });
     assert!(warned, "no warning for the missing listed profile: {list}");
