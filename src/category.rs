@@ -14,10 +14,13 @@ pub enum Category {
     Sessions,
     Cache,
     SiteData,
+    /// The browser's own sign-in: the account the person signed the browser into, its sync
+    /// state, and the name, e-mail and picture it left in the profile.
+    Accounts,
 }
 
 impl Category {
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 9] = [
         Category::History,
         Category::Cookies,
         Category::Logins,
@@ -26,6 +29,7 @@ impl Category {
         Category::Sessions,
         Category::Cache,
         Category::SiteData,
+        Category::Accounts,
     ];
 
     pub fn from_id(id: &str) -> Option<Category> {
@@ -43,6 +47,7 @@ impl Category {
             Category::Sessions => "sessions",
             Category::Cache => "cache",
             Category::SiteData => "site-data",
+            Category::Accounts => "accounts",
         }
     }
 }

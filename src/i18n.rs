@@ -43,6 +43,7 @@ impl Lang {
             (Lang::En, Category::Sessions) => "open sessions",
             (Lang::En, Category::Cache) => "cache",
             (Lang::En, Category::SiteData) => "site data",
+            (Lang::En, Category::Accounts) => "signed-in accounts",
             (Lang::Fr, Category::History) => "historique",
             (Lang::Fr, Category::Cookies) => "cookies",
             (Lang::Fr, Category::Logins) => "mots de passe",
@@ -51,6 +52,7 @@ impl Lang {
             (Lang::Fr, Category::Sessions) => "sessions ouvertes",
             (Lang::Fr, Category::Cache) => "cache",
             (Lang::Fr, Category::SiteData) => "données de sites",
+            (Lang::Fr, Category::Accounts) => "comptes connectés",
         }
     }
 
@@ -288,6 +290,7 @@ impl Lang {
             (Lang::Fr, Category::Sessions) => "les onglets ouverts",
             (Lang::Fr, Category::Cache) => "le cache",
             (Lang::Fr, Category::SiteData) => "les données des sites",
+            (Lang::Fr, Category::Accounts) => "les comptes connectés au navigateur",
             (Lang::En, Category::History) => "the history",
             (Lang::En, Category::Cookies) => "the cookies",
             (Lang::En, Category::Logins) => "the saved passwords",
@@ -296,6 +299,7 @@ impl Lang {
             (Lang::En, Category::Sessions) => "the open tabs",
             (Lang::En, Category::Cache) => "the cache",
             (Lang::En, Category::SiteData) => "the site data",
+            (Lang::En, Category::Accounts) => "the accounts signed into the browser",
         }
     }
 

@@ -6,7 +6,7 @@ mod parallel;
 pub mod planner;
 
 use parallel::each;
-pub use planner::{Action, JsonEdit, Planner};
+pub use planner::{Action, JsonEdit, Planner, SettingsEdit};
 
 use crate::category::Category;
 use crate::deadline::{self, Deadline};

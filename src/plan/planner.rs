@@ -26,49 +26,59 @@ pub enum Action {
     /// Delete rows from a database, one transaction; `rows` is what the dry run counted per
     /// step.
     Database { clean: DbClean, rows: Vec<u64> },
-    /// Remove entries from a JSON settings file, keeping every other setting; `counts` is
-    /// what the dry run counted.
+    /// Remove entries from a settings file, keeping every other setting; `counts` is what
+    /// the dry run counted.
     EditJson {
         path: PathBuf,
-        edit: Arc<dyn JsonEdit>,
+        edit: Arc<dyn SettingsEdit>,
         counts: BTreeMap<Category, u64>,
     },
 }
 
-/// An edit of a JSON settings file (Chromium's `Preferences`). `apply` changes the value in
-/// place and says how many entries each category lost; the dry run applies it to a copy.
+/// An edit of a settings file: its new content, and how many entries each category lost (all
+/// zero: nothing to change, nothing written). The dry run applies it to what it read.
+pub trait SettingsEdit: std::fmt::Debug + Send + Sync {
+    fn apply(&self, path: &Path, bytes: &[u8]) -> Result<(Vec<u8>, BTreeMap<Category, u64>)>;
+}
+
+/// An edit of a JSON settings file (Chromium's `Preferences`, `Local State`): `apply` changes
+/// the value in place and says how many entries each category lost.
 pub trait JsonEdit: std::fmt::Debug + Send + Sync {
     fn apply(&self, json: &mut serde_json::Value) -> BTreeMap<Category, u64>;
 }
 
-/// The largest JSON settings file gomme edits.
-const MAX_JSON: u64 = 64 * 1024 * 1024;
-
-fn read_json(folders: &mut fsops::Folders, path: &Path) -> Result<serde_json::Value> {
-    // Never through a link (in any folder on the way), never a FIFO, never more than MAX_JSON.
-    let bytes = folders.read_regular(path, MAX_JSON)?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Damaged {
-        path: path.into(),
-        what: format!("not valid JSON (line {})", e.line()),
-    })
+impl<T: JsonEdit> SettingsEdit for T {
+    fn apply(&self, path: &Path, bytes: &[u8]) -> Result<(Vec<u8>, BTreeMap<Category, u64>)> {
+        let mut json: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| Error::Damaged {
+                path: path.into(),
+                what: format!("not valid JSON (line {})", e.line()),
+            })?;
+        let counts = JsonEdit::apply(self, &mut json);
+        let bytes = serde_json::to_vec(&json).map_err(|e| Error::io(path, e.into()))?;
+        Ok((bytes, counts))
+    }
 }
 
-/// Applies `edit` to the JSON file at `path`; writes it back (atomically) only when `write`
-/// and something changed. A file gomme may not change in place (a hard link, another
+/// The largest settings file gomme edits.
+const MAX_SETTINGS: u64 = 64 * 1024 * 1024;
+
+/// Applies `edit` to the settings file at `path`; writes it back (atomically) only when
+/// `write` and something changed. A file gomme may not change in place (a hard link, another
 /// account's) is refused whether or not it would be written, so the dry run says what the
-/// clean would.
+/// clean would. Never read through a link (in any folder on the way), never a FIFO, never
+/// more than `MAX_SETTINGS`.
 pub(super) fn edit_json(
     folders: &mut fsops::Folders,
     path: &Path,
-    edit: &dyn JsonEdit,
+    edit: &dyn SettingsEdit,
     write: bool,
 ) -> Result<BTreeMap<Category, u64>> {
     folders.check_in_place(path)?;
-    let mut json = read_json(folders, path)?;
-    let counts = edit.apply(&mut json);
+    let bytes = folders.read_regular(path, MAX_SETTINGS)?;
+    let (edited, counts) = edit.apply(path, &bytes)?;
     if write && counts.values().any(|n| *n > 0) {
-        let bytes = serde_json::to_vec(&json).map_err(|e| Error::io(path, e.into()))?;
-        folders.replace_file(path, &bytes)?;
+        folders.replace_file(path, &edited)?;
     }
     Ok(counts)
 }
@@ -235,7 +245,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Plans an edit of a JSON settings file, counted now on a copy in memory.
-    pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn JsonEdit>) {
+    pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn SettingsEdit>) {
         match edit_json(&mut self.folders, &path, edit.as_ref(), false) {
             Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
             Err(e) => self.error(category, &e),

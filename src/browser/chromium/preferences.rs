@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 pub(super) struct PreferencesEdit {
     pub(super) history: bool,
     pub(super) sessions: bool,
+    pub(super) accounts: bool,
 }
 
 impl JsonEdit for PreferencesEdit {
@@ -62,6 +63,120 @@ impl JsonEdit for PreferencesEdit {
             }
             counts.insert(Sessions, changed);
         }
+        if self.accounts {
+            counts.insert(Accounts, sign_out(json));
+        }
         counts
+    }
+}
+
+/// The keys of `Preferences` that name the account the browser is signed into, or hold its
+/// sign-in and sync state: removed, as a fresh profile has none of them. `signin.allowed` and
+/// its like are the machine's (policies) and stay, and so does `sync.managed`.
+const ACCOUNT_KEYS: &[&str] = &[
+    "account_info",
+    "account_tracker_service_last_update",
+    "gaia_cookie",
+];
+const GOOGLE_SERVICES_KEYS: &[&str] = &[
+    "account_id",
+    "consented_to_sync",
+    "last_account_id",
+    "last_gaia_id",
+    "last_signed_in_username",
+    "last_username",
+    "signin_scoped_device_id",
+    "username",
+];
+const SIGNIN_KEPT: &[&str] = &["allowed", "allowed_on_next_startup"];
+const SYNC_KEPT: &[&str] = &["managed"];
+
+/// Signs the profile out locally; how many entries went.
+fn sign_out(json: &mut Value) -> u64 {
+    let mut removed = 0;
+    let Some(root) = json.as_object_mut() else {
+        return 0;
+    };
+    for key in ACCOUNT_KEYS {
+        removed += u64::from(root.remove(*key).is_some());
+    }
+    if let Some(google) = root
+        .get_mut("google")
+        .and_then(|g| g.get_mut("services"))
+        .and_then(Value::as_object_mut)
+    {
+        for key in GOOGLE_SERVICES_KEYS {
+            removed += u64::from(google.remove(*key).is_some());
+        }
+    }
+    for (section, kept) in [("signin", SIGNIN_KEPT), ("sync", SYNC_KEPT)] {
+        if let Some(obj) = root.get_mut(section).and_then(Value::as_object_mut) {
+            let before = obj.len();
+            obj.retain(|k, _| kept.contains(&k.as_str()));
+            removed += (before - obj.len()) as u64;
+        }
+    }
+    removed
+}
+
+/// `Local State`'s entry of each profile (`profile.info_cache`) keeps the name, e-mail, GAIA
+/// id and picture of the account the profile was signed into: reset to what the browser
+/// writes for a profile with no account. A name staff gave a profile with no account attached
+/// stays; a name that came with the account goes back to a default one.
+#[derive(Debug)]
+pub(super) struct LocalStateEdit;
+
+const INFO_CACHE_ACCOUNT_KEYS: &[&str] = &[
+    "gaia_name",
+    "gaia_given_name",
+    "gaia_picture_file_name",
+    "last_downloaded_gaia_picture_url_with_size",
+    "hosted_domain",
+    "account_categories",
+];
+
+impl JsonEdit for LocalStateEdit {
+    fn apply(&self, json: &mut Value) -> BTreeMap<Category, u64> {
+        let mut reset = 0;
+        if let Some(cache) = json
+            .pointer_mut("/profile/info_cache")
+            .and_then(Value::as_object_mut)
+        {
+            for entry in cache.values_mut().filter_map(Value::as_object_mut) {
+                let text = |e: &serde_json::Map<String, Value>, k: &str| {
+                    e.get(k)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| !v.is_empty())
+                };
+                let has_account = text(entry, "gaia_id")
+                    || text(entry, "user_name")
+                    || INFO_CACHE_ACCOUNT_KEYS
+                        .iter()
+                        .any(|k| entry.contains_key(*k));
+                if !has_account {
+                    continue;
+                }
+                reset += 1;
+                entry.insert("gaia_id".into(), Value::from(""));
+                entry.insert("user_name".into(), Value::from(""));
+                entry.insert("is_consented_primary_account".into(), Value::Bool(false));
+                for key in INFO_CACHE_ACCOUNT_KEYS {
+                    entry.remove(*key);
+                }
+                if entry.get("use_gaia_picture") == Some(&Value::Bool(true)) {
+                    entry.insert("use_gaia_picture".into(), Value::Bool(false));
+                }
+                if entry.get("is_using_default_name") == Some(&Value::Bool(false)) {
+                    // The name came with the account, or was given while it was there.
+                    let n = entry
+                        .get("metrics_bucket_index")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(1);
+                    entry.insert("name".into(), Value::from(format!("Person {n}")));
+                    entry.insert("is_using_default_name".into(), Value::Bool(true));
+                }
+            }
+        }
+        BTreeMap::from([(Accounts, reset)])
     }
 }

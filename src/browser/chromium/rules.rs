@@ -3,8 +3,8 @@
 //! are cleaned against the cleaned history, `Account Web Data` before `Web Data`.
 
 use super::special::{
-    plan_cookies, plan_downloaded_files, plan_favicons, plan_history, plan_preferences, plan_ukm,
-    plan_web_data,
+    plan_cookies, plan_downloaded_files, plan_favicons, plan_history, plan_local_state,
+    plan_preferences, plan_ukm, plan_web_data,
 };
 use crate::browser::rules::Place::{Below, OsCache, Profile};
 use crate::browser::rules::{delete, delete_if, rule, Act::*, Rule, Statement};
@@ -127,13 +127,15 @@ pub const RULES: &[Rule] = &[
         },
     ),
     rule(
-        &[History, Sessions],
+        &[History, Sessions, Accounts],
         Profile,
         Special {
             what:
                 "`Preferences`: per-site settings (engagement, zoom, site exceptions; extensions' \
                entries stay), cached suggestions (history); the \"did not shut down correctly\" \
-               flag that offers to restore tabs (sessions)",
+               flag that offers to restore tabs (sessions); the signed-in account (`account_info`, \
+               `google.services.last_username` and the like, `signin.*` but what policies set, \
+               `sync.*`, `gaia_cookie`) (accounts)",
             plan: plan_preferences,
             databases: &[],
         },
@@ -211,5 +213,27 @@ pub const RULES: &[Rule] = &[
         &[SiteData],
         Profile,
         Remove(&["Site Characteristics Database"]),
+    ),
+    // The browser's own sign-in: its stores of the account, sync and push messaging.
+    rule(
+        &[Accounts],
+        Profile,
+        Remove(&[
+            "Accounts",
+            "GCM Store",
+            "Sync Data",
+            "Google Profile Picture.png",
+        ]),
+    ),
+    rule(
+        &[Accounts],
+        Profile,
+        Special {
+            what: "`Local State`'s entry of each profile: the account's e-mail, GAIA name and id \
+                   and picture reset as for a profile with no account (a name staff gave a \
+                   profile with no account stays), with the user-data folder's first profile",
+            plan: plan_local_state,
+            databases: &[],
+        },
     ),
 ];

@@ -3,7 +3,7 @@
 //! two categories in one transaction, the user-data folder's URL-keyed metrics, `Preferences`,
 //! and the files download records name.
 
-use super::preferences::PreferencesEdit;
+use super::preferences::{LocalStateEdit, PreferencesEdit};
 use crate::browser::steps::{
     database_if_present, fixup, keep_cookies, remove_downloaded_files, step, step_if,
 };
@@ -50,10 +50,29 @@ pub(super) fn plan_ukm(p: &mut Planner) {
 pub(super) fn plan_preferences(p: &mut Planner) {
     let history = p.opts.categories.contains(&History);
     let sessions = p.opts.categories.contains(&Sessions);
+    let accounts = p.opts.categories.contains(&Accounts);
     let prefs = p.profile.path.join("Preferences");
     if prefs.is_file() {
-        let edit = Arc::new(PreferencesEdit { history, sessions });
-        p.edit_json(if history { History } else { Sessions }, prefs, edit);
+        let edit = Arc::new(PreferencesEdit {
+            history,
+            sessions,
+            accounts,
+        });
+        let category = match (history, sessions) {
+            (true, _) => History,
+            (false, true) => Sessions,
+            (false, false) => Accounts,
+        };
+        p.edit_json(category, prefs, edit);
+    }
+}
+
+/// `Local State`'s entries of the user-data folder's profiles, once, with its first profile
+/// (every profile of the folder shares the file, and its lock).
+pub(super) fn plan_local_state(p: &mut Planner) {
+    let local_state = p.profile.lock_dir.join("Local State");
+    if local_state.is_file() && owns_user_data(p) {
+        p.edit_json(Accounts, local_state, Arc::new(LocalStateEdit));
     }
 }
 

@@ -3,7 +3,8 @@
 //! against the cleaned history.
 
 use super::special::{
-    plan_cookies, plan_downloaded_files, plan_favicons, plan_key_database, plan_places,
+    plan_account_prefs, plan_cookies, plan_downloaded_files, plan_favicons, plan_key_database,
+    plan_places,
 };
 use crate::browser::rules::Place::{Below, OsCache, Profile};
 use crate::browser::rules::{delete, delete_if, rule, tidy, Act::*, Rule, Statement};
@@ -209,6 +210,23 @@ pub const RULES: &[Rule] = &[
                 delete("DELETE FROM prefs WHERE groupID IS NOT NULL"),
                 delete("DELETE FROM groups"),
             ],
+        },
+    ),
+    // The browser's own sign-in: Firefox Accounts' state (e-mail, session token, display
+    // name) and sync's, and the preferences that name the account.
+    rule(
+        &[Accounts],
+        Profile,
+        Remove(&["signedInUser.json", "weave"]),
+    ),
+    rule(
+        &[Accounts],
+        Profile,
+        Special {
+            what: "`prefs.js`: the `identity.fxaccounts.*` and `services.sync.*` preferences (the \
+               account's e-mail, device name, sync state); every other line stays",
+            plan: plan_account_prefs,
+            databases: &[],
         },
     ),
 ];

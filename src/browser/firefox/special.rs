@@ -6,9 +6,10 @@ use crate::browser::steps::{
     database_if_present, file_uri_path, fixup, keep_cookies, remove_database_file,
     remove_downloaded_files, step, step_if,
 };
-use crate::category::Category::*;
-use crate::plan::planner::Planner;
+use crate::category::Category::{self, *};
+use crate::plan::planner::{Planner, SettingsEdit};
 use crate::sqlite::{DbClean, Schema, Version};
+use std::collections::BTreeMap;
 
 /// Places schema versions gomme has been checked against (Firefox 115 ESR to 153 ESR write
 /// 69 to 86); a newer Firefox that changes the layout is refused until checked.
@@ -200,5 +201,82 @@ pub(super) fn plan_key_database(p: &mut Planner) {
         Some(true) => remove_database_file(p, Logins, dir, "key4.db"),
         Some(false) => {}
         None => tracing::info!("key4.db: a password check gomme cannot read; kept"),
+    }
+}
+
+/// `prefs.js`: the Firefox Accounts and sync preferences (`identity.fxaccounts.*`,
+/// `services.sync.*`: the account's e-mail, its device name, sync state), line by line; every
+/// other line stays byte for byte. `identity.fxaccounts.enabled` is the machine's choice and
+/// stays, and so do `services.sync.engine.*` (the kinds of data sync may carry).
+pub(super) fn plan_account_prefs(p: &mut Planner) {
+    let prefs = p.profile.path.join("prefs.js");
+    if prefs.is_file() {
+        p.edit_json(Accounts, prefs, std::sync::Arc::new(AccountPrefs));
+    }
+}
+
+#[derive(Debug)]
+struct AccountPrefs;
+
+/// Whether a `prefs.js` line sets a preference of the person's account.
+fn is_account_pref(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix("user_pref(\"") else {
+        return false;
+    };
+    let name = rest.split('"').next().unwrap_or_default();
+    (name.starts_with("identity.fxaccounts.") || name.starts_with("services.sync."))
+        && name != "identity.fxaccounts.enabled"
+        // Which kinds of data sync may carry: Firefox's own defaults, naming no one.
+        && !name.starts_with("services.sync.engine.")
+}
+
+impl SettingsEdit for AccountPrefs {
+    fn apply(
+        &self,
+        _path: &std::path::Path,
+        bytes: &[u8],
+    ) -> crate::error::Result<(Vec<u8>, BTreeMap<Category, u64>)> {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut removed = 0;
+        for line in bytes.split_inclusive(|b| *b == b'\n') {
+            if is_account_pref(&String::from_utf8_lossy(line)) {
+                removed += 1;
+            } else {
+                out.extend_from_slice(line);
+            }
+        }
+        Ok((out, BTreeMap::from([(Accounts, removed)])))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_prefs_go_and_every_other_line_stays() {
+        let prefs = "// Mozilla User Preferences\n\
+            user_pref(\"browser.startup.homepage\", \"https://bibliotheque.example\");\n\
+            user_pref(\"identity.fxaccounts.enabled\", true);\n\
+            user_pref(\"identity.fxaccounts.account.device.name\", \"Camille’s Firefox\");\n\
+            user_pref(\"services.sync.username\", \"camille@example.org\");\n\
+            user_pref(\"services.sync.engine.addresses.available\", true);\n\
+            user_pref(\"services.synchronize\", 1);\n";
+        let (out, counts) = AccountPrefs
+            .apply(std::path::Path::new("prefs.js"), prefs.as_bytes())
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(counts[&Accounts], 2);
+        assert!(
+            !out.contains("camille") && !out.contains("Camille"),
+            "{out}"
+        );
+        assert!(out.contains("browser.startup.homepage") && out.contains("fxaccounts.enabled"));
+        assert!(out.contains("services.synchronize") && out.contains("engine.addresses"));
+        let (again, counts) = AccountPrefs
+            .apply(std::path::Path::new("prefs.js"), out.as_bytes())
+            .unwrap();
+        assert_eq!(counts[&Accounts], 0);
+        assert_eq!(again, out.as_bytes());
     }
 }
