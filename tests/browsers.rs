@@ -57,6 +57,17 @@ fn keeper(manifest: &serde_json::Value, profile: &str, category: &str) -> String
         .to_owned()
 }
 
+/// The trace tokens of `category` planted in `profile`.
+fn tokens(manifest: &serde_json::Value, profile: &str, category: &str) -> Vec<String> {
+    manifest["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["profile"] == profile && m["category"] == category && m["keep"] == false)
+        .map(|m| m["token"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn corrupt_files(dir: &Path) -> Vec<String> {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -121,6 +132,14 @@ fn firefox_starts_on_the_cleaned_home_with_bookmarks_and_settings() {
             prefs.contains(&keeper(&manifest, &rel, "settings")),
             "{rel}: settings lost"
         );
+        // Signed out: no account state came back, and none of the account's markers.
+        assert!(
+            !profile.join("signedInUser.json").exists(),
+            "{rel}: Firefox is still signed in"
+        );
+        for token in tokens(&manifest, &rel, "accounts") {
+            assert!(!prefs.contains(&token), "{rel}: {token} in prefs.js");
+        }
     }
     // Firefox did not create a fresh profile in place of a damaged one.
     assert_eq!(
@@ -222,6 +241,39 @@ fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmark
             prefs.contains(&keeper(&manifest, &rel, "settings")),
             "{rel}: settings reset"
         );
+        // Signed out, as a fresh profile: no account in Preferences or Local State.
+        let json: serde_json::Value = serde_json::from_str(&prefs).unwrap();
+        assert!(
+            json["account_info"].as_array().is_none_or(|a| a.is_empty()),
+            "{rel}: Chromium is still signed in: {}",
+            json["account_info"]
+        );
+        let local_state = std::fs::read_to_string(user_data.join("Local State")).unwrap();
+        let state: serde_json::Value = serde_json::from_str(&local_state).unwrap();
+        assert_eq!(
+            state["profile"]["info_cache"][&name]["gaia_id"], "",
+            "{rel}"
+        );
+        for token in tokens(&manifest, &rel, "accounts") {
+            assert!(
+                !prefs.contains(&token) && !local_state.contains(&token),
+                "{rel}: {token} is back"
+            );
+        }
+        // A profile name staff gave a profile with no account is still its name.
+        let kept: Vec<&serde_json::Value> = manifest["markers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["profile"] == rel.as_str() && m["category"] == "settings")
+            .collect();
+        for m in kept {
+            let token = m["token"].as_str().unwrap();
+            assert!(
+                prefs.contains(token) || local_state.contains(token),
+                "{rel}: the setting {token} is gone"
+            );
+        }
         for db in ["History", "Cookies", "Web Data", "Login Data", "Favicons"] {
             let path = profile.join(db);
             if path.exists() {

@@ -17,6 +17,7 @@ pub const TRACE_CATEGORIES: &[&str] = &[
     "sessions",
     "cache",
     "site-data",
+    "accounts",
 ];
 /// Categories of data a clean must keep.
 pub const KEEP_CATEGORIES: &[&str] = &["bookmarks", "settings"];
