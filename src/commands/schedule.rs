@@ -47,6 +47,11 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         anyhow::bail!("installing a schedule needs administrator rights: run gomme again as root (sudo) or as administrator");
     }
     let units = schedule::units(platform, exe);
+    // A link on the way to a unit's folder (under --root, folders someone else may own) is
+    // refused before anything is done: the system's own tools (systemctl) would follow it.
+    for unit in &units {
+        no_link_on_the_way(&root, &schedule::under(&root, &unit.path))?;
+    }
     match install {
         None => {
             for unit in &units {
@@ -126,6 +131,26 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::Done)
         }
     }
+}
+
+/// Refuses a path below `root` that leads through a link (a folder on its way, or itself).
+fn no_link_on_the_way(root: &std::path::Path, path: &std::path::Path) -> anyhow::Result<()> {
+    let Ok(rest) = path.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut so_far = root.to_path_buf();
+    for part in rest.components() {
+        so_far.push(part);
+        match std::fs::symlink_metadata(&so_far) {
+            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
+                "{} is a link; gomme never follows links, so nothing was done",
+                so_far.display()
+            ),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
 }
 
 fn run_all(commands: &[Vec<String>], dry_run: bool, out: &mut impl Write) -> anyhow::Result<()> {

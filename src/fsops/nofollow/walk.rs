@@ -160,6 +160,14 @@ impl Walk {
 
     /// A file, a link or anything else that is not a folder: unlinked from its folder.
     fn leaf(&mut self, dir: BorrowedFd<'_>, name: &CStr, path: &Path, st: &libc::stat) {
+        // A file with other names lives on under them: removing this one would leave the
+        // content, and change a file elsewhere (its link count). Browsers make no hard links.
+        if kind(st) == libc::S_IFREG && st.st_nlink > 1 {
+            return self.fail(Error::Refused {
+                path: path.into(),
+                why: "has other names (a hard link to a file elsewhere); not removed".into(),
+            });
+        }
         let bytes = if kind(st) == libc::S_IFLNK {
             0
         } else {
