@@ -319,6 +319,14 @@ fn check_keepers(case: &mut Case, home: &Path) {
                 .is_ok_and(|n| n > 0),
             ("firefox", "settings") => contains(&profile.join("prefs.js"), &m.token),
             ("chromium", "bookmarks") => contains(&profile.join("Bookmarks"), &m.token),
+            // A profile's name is kept in its user-data folder's Local State.
+            ("chromium", "settings")
+                if profile
+                    .parent()
+                    .is_some_and(|d| contains(&d.join("Local State"), &m.token)) =>
+            {
+                true
+            }
             ("chromium", "settings") => {
                 let prefs = profile.join("Preferences");
                 let whole = fs::read(&prefs)

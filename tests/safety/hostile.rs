@@ -349,7 +349,8 @@ fn settings(cases: &mut Vec<(String, Setup, Expect)>) {
         (
             format!("{CH_DATA}/Local State"),
             true,
-            vec![],
+            // A damaged Local State cannot be edited: the account fields in it stay.
+            vec![Box::leak(format!("{CH_DATA}/Local State").into_boxed_str())],
             Some("Local State"),
         ),
         (

@@ -223,6 +223,8 @@ pub const RULES: &[Rule] = &[
             "GCM Store",
             "Sync Data",
             "Google Profile Picture.png",
+            // The account's key store for sync, named by its GAIA id.
+            "trusted_vault.pb",
         ]),
     ),
     rule(
