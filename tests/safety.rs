@@ -2,12 +2,15 @@
 //! swapped for links mid-way, mount points, kills at every point of a clean, live browsers,
 //! damaged and hostile files, full disks — and checks that nothing outside the home is read to
 //! be deleted, changed or removed, that no database is left half-written, and that gomme never
-//! panics. One test drives every family in turn (they mount filesystems and start browsers;
-//! they are not meant to overlap) and prints each family's figures and then the totals:
+//! panics. Each family is its own test, so the test harness runs them side by side (one per
+//! processor); the two that need the machine to themselves (`live` starts browsers and traces
+//! them, `crash` kills runs at timed moments) wait for the others, and the others for them.
+//! Each prints its figures, `safety[links]: 171 cases, 0 escapes, …`; `scripts/test` adds
+//! them up into the closing line, e.g.
 //!
-//! `safety: 412 cases, 0 escapes, 0 corruptions, 0 panics, 0 failures`
+//! `safety: 1412 cases, 0 escapes, 0 corruptions, 0 panics, 0 failures`
 //!
-//! `GOMME_SAFETY_ONLY=links,crash` runs some families only (while working on them).
+//! `cargo test --test safety links crash` runs some families only (while working on them).
 //! Linux only: it relies on root for tmpfs mounts, chattr and lchown, and on /proc.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
@@ -39,67 +42,83 @@ mod mounts;
 mod races;
 
 use harness::{say, Figures};
+use std::sync::RwLock;
 use std::time::Instant;
 
-type Family = (&'static str, fn(&mut Figures));
+/// Families that need the machine to themselves take it exclusively; the others share it.
+static MACHINE: RwLock<()> = RwLock::new(());
 
-const FAMILIES: &[Family] = &[
-    ("links", links::run),
-    ("races", races::run),
-    ("mounts", mounts::run),
-    ("hostile", hostile::run),
-    ("fuzz", fuzz::run),
-    ("diskfull", diskfull::run),
-    ("live", live::run),
-    ("crash", crash::run),
-    ("edges", edges::run),
-];
-
-#[test]
-fn safety() {
-    let only: Option<Vec<String>> = std::env::var("GOMME_SAFETY_ONLY")
-        .ok()
-        .map(|v| v.split(',').map(|s| s.trim().to_owned()).collect());
-    // Scratch copies (the dry run's, tempfile's) on a tmpfs too: this process runs the
-    // pipeline itself in some families.
-    let tmp = harness::Area::new("tmp", 2048);
-    std::env::set_var("TMPDIR", tmp.path());
+/// Runs one family and prints its figures; fails if it found anything.
+fn family(name: &'static str, alone: bool, run: fn(&mut Figures)) {
+    let _shared;
+    let _alone;
+    if alone {
+        _alone = MACHINE.write().unwrap_or_else(|e| e.into_inner());
+    } else {
+        _shared = MACHINE.read().unwrap_or_else(|e| e.into_inner());
+    }
     if let Err(why) = harness::can_mount() {
         say(format!(
-            "safety: cannot mount a tmpfs ({why}): no mount point, full disk, nor read \
+            "safety[{name}]: cannot mount a tmpfs ({why}): no mount point, full disk, nor read \
              detection cases"
         ));
     }
-    let mut total = Figures::new("total");
-    for (name, run) in FAMILIES {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|n| n == name)) {
-            continue;
-        }
-        let start = Instant::now();
-        let mut figures = Figures::new(name);
-        run(&mut figures);
-        say(format!(
-            "safety[{name}]: {} ({:.1} s)",
-            figures.figures(),
-            start.elapsed().as_secs_f64()
-        ));
-        for note in &figures.notes {
-            say(format!("safety[{name}]: not tested: {note}"));
-        }
-        if !figures.is_clean() {
-            say(figures.details());
-        }
-        total.add(&figures);
+    let start = Instant::now();
+    let mut figures = Figures::new(name);
+    run(&mut figures);
+    say(format!(
+        "safety[{}]: {} ({:.1} s)",
+        figures.family,
+        figures.figures(),
+        start.elapsed().as_secs_f64()
+    ));
+    for note in &figures.notes {
+        say(format!("safety[{name}]: not tested: {note}"));
     }
-    for (id, what) in harness::KNOWN {
-        if total.known.iter().any(|(k, _)| k == id) {
-            say(format!("safety: known {id}: {what}"));
-        } else if only.is_none() {
-            say(format!(
-                "safety: known {id} no longer seen: remove it from KNOWN"
-            ));
-        }
-    }
-    say(format!("safety: {}", total.figures()));
-    assert!(total.is_clean(), "\n{}", total.details());
+    assert!(figures.is_clean(), "\n{}", figures.details());
+}
+
+#[test]
+fn links() {
+    family("links", false, links::run);
+}
+
+#[test]
+fn races() {
+    family("races", false, races::run);
+}
+
+#[test]
+fn mounts() {
+    family("mounts", false, mounts::run);
+}
+
+#[test]
+fn hostile() {
+    family("hostile", false, hostile::run);
+}
+
+#[test]
+fn fuzz() {
+    family("fuzz", false, fuzz::run);
+}
+
+#[test]
+fn diskfull() {
+    family("diskfull", false, diskfull::run);
+}
+
+#[test]
+fn edges() {
+    family("edges", false, edges::run);
+}
+
+#[test]
+fn live() {
+    family("live", true, live::run);
+}
+
+#[test]
+fn crash() {
+    family("crash", true, crash::run);
 }

@@ -26,14 +26,6 @@ pub fn say(line: impl Display) {
 
 // ---------------------------------------------------------------- figures and cases
 
-/// Defects the suite finds whose fix lies in files it may not change (the lead's): counted and
-/// printed apart, by id, so that they are never passed over in silence; once fixed they simply
-/// stop showing (and the suite says so).
-pub const KNOWN: &[(&str, &str)] = &[
-    // K1–K4 (reads by path, raw names in logs, non-UTF-8 JSON paths, a FIFO as user-dirs.dirs)
-    // were fixed in src/plan.rs and src/report.rs; their cases now fail outright.
-];
-
 /// What one family of cases found.
 #[derive(Debug, Default)]
 pub struct Figures {
@@ -50,8 +42,6 @@ pub struct Figures {
     pub failures: Vec<String>,
     /// Things not tested here, and why.
     pub notes: Vec<String>,
-    /// Known defects seen (see [`KNOWN`]): (id, what).
-    pub known: Vec<(String, String)>,
 }
 
 impl Figures {
@@ -78,28 +68,10 @@ impl Figures {
         self.corruptions.extend(tag(case.corruptions.clone()));
         self.panics.extend(tag(case.panics.clone()));
         self.failures.extend(tag(case.failures.clone()));
-        self.known.extend(
-            case.known
-                .iter()
-                .map(|(id, m)| (id.clone(), format!("{name}: {m}"))),
-        );
     }
 
     pub fn note(&mut self, note: impl Into<String>) {
         self.notes.push(note.into());
-    }
-
-    pub fn add(&mut self, other: &Figures) {
-        self.cases += other.cases;
-        let fam = other.family;
-        let tag =
-            |v: &[String]| -> Vec<String> { v.iter().map(|m| format!("[{fam}] {m}")).collect() };
-        self.escapes.extend(tag(&other.escapes));
-        self.corruptions.extend(tag(&other.corruptions));
-        self.panics.extend(tag(&other.panics));
-        self.failures.extend(tag(&other.failures));
-        self.notes.extend(tag(&other.notes));
-        self.known.extend(other.known.iter().cloned());
     }
 
     pub fn is_clean(&self) -> bool {
@@ -110,30 +82,14 @@ impl Figures {
     }
 
     pub fn figures(&self) -> String {
-        let mut line = format!(
+        format!(
             "{} cases, {} escapes, {} corruptions, {} panics, {} failures",
             self.cases,
             self.escapes.len(),
             self.corruptions.len(),
             self.panics.len(),
             self.failures.len()
-        );
-        let ids = self.known_ids();
-        if !ids.is_empty() {
-            line.push_str(&format!(
-                " (+{} known, awaiting fixes outside the suite: {})",
-                self.known.len(),
-                ids.join(", ")
-            ));
-        }
-        line
-    }
-
-    pub fn known_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self.known.iter().map(|(id, _)| id.clone()).collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        )
     }
 
     /// What went wrong, 40 lines at most per kind.
@@ -209,7 +165,6 @@ pub struct Case {
     pub corruptions: Vec<String>,
     pub panics: Vec<String>,
     pub failures: Vec<String>,
-    pub known: Vec<(String, String)>,
 }
 
 impl Case {
@@ -230,12 +185,6 @@ impl Case {
     }
     pub fn fail(&mut self, what: impl Display) {
         self.failures.push(what.to_string());
-    }
-    /// A known defect (see [`KNOWN`]); unused while no defect is pending outside the suite.
-    #[allow(dead_code)]
-    pub fn known(&mut self, id: &str, what: impl Display) {
-        assert!(KNOWN.iter().any(|(k, _)| *k == id), "unknown known id {id}");
-        self.known.push((id.to_owned(), what.to_string()));
     }
     /// A failure unless `ok`.
     pub fn check(&mut self, ok: bool, what: impl FnOnce() -> String) -> bool {
