@@ -157,14 +157,17 @@ fn a_primary_password_set_in_firefox_is_gone_after_a_clean() {
     let copy = FixtureCopy::new();
     let home = copy.home();
     let firefox = home.join(".mozilla/firefox");
-    let key4 = firefox.join("cxmi1msw.usager/key4.db");
-    let other = firefox.join("rln6m3b9.default-esr/key4.db");
+    let usager = common::fixture_profile_folder("firefox", "usager");
+    let key4 = firefox.join(&usager).join("key4.db");
+    let other = firefox
+        .join(common::fixture_profile_folder("firefox", "default-esr"))
+        .join("key4.db");
     // Firefox itself sets it, as a person does in its settings.
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/fixtures/primary_password.py");
     let out = std::process::Command::new("python3")
         .arg(script)
         .arg(&home)
-        .args(["usager", "cxmi1msw.usager", "Mot-de-passe-1"])
+        .args(["usager", usager.as_str(), "Mot-de-passe-1"])
         .output()
         .unwrap();
     assert!(

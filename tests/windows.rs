@@ -249,7 +249,8 @@ fn syslog_writes_to_the_event_log() {
 fn a_held_parent_lock_makes_clean_skip_that_profile_with_exit_3() {
     let copy = windows_fixture();
     let home = copy.home();
-    let rel = windows_path(".mozilla/firefox/cxmi1msw.usager");
+    let usager = common::fixture_profile("firefox", "usager");
+    let rel = windows_path(&usager);
     let profile = home.join(&rel);
     // Also a `.parentlock` as Linux Firefox leaves it: a profile that travelled from Linux.
     fs::write(profile.join(".parentlock"), b"").unwrap();
@@ -283,7 +284,10 @@ fn a_held_parent_lock_makes_clean_skip_that_profile_with_exit_3() {
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("firefox is open on profile cxmi1msw.usager"),
+        stderr.contains(&format!(
+            "firefox is open on profile {}",
+            common::fixture_profile_folder("firefox", "usager")
+        )),
         "{stderr}"
     );
 

@@ -205,3 +205,34 @@ pub fn relocate_downloads(home: &Path) {
         conn.execute(sql, [from, to]).unwrap();
     }
 }
+
+/// The fixture profile of `browser` that the manifest names `name` (Firefox's profile name,
+/// `usager`, `default-esr`) or whose folder is `name` (Chromium's `Default`), as a path
+/// relative to the home: tests name what they mean, never the random folder names a
+/// regenerated fixture changes.
+pub fn fixture_profile(browser: &str, name: &str) -> String {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(manifest_path()).unwrap()).unwrap();
+    manifest["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["browser"] == browser
+                && (p["name"] == name
+                    || Path::new(p["path"].as_str().unwrap()).file_name()
+                        == Some(std::ffi::OsStr::new(name)))
+        })
+        .and_then(|p| p["path"].as_str())
+        .unwrap_or_else(|| panic!("the manifest lists no {browser} profile {name}"))
+        .to_owned()
+}
+
+/// [`fixture_profile`]'s folder name alone (`cxmi1msw.usager`).
+pub fn fixture_profile_folder(browser: &str, name: &str) -> String {
+    Path::new(&fixture_profile(browser, name))
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}

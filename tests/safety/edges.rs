@@ -1651,17 +1651,21 @@ const DEADLINE: u64 = 6;
 const GRACE: u64 = 3;
 
 fn swap_jobs(work: &mut Work, root: &Path, strict: bool) {
+    // The profile folder and the database, as the pause hook matches the end of a path.
+    let usager_places: &'static str = Box::leak(
+        format!(
+            "{}/places.sqlite",
+            Path::new(FF_USAGER).file_name().unwrap().to_string_lossy()
+        )
+        .into_boxed_str(),
+    );
     let cases = [
         (
-            "cxmi1msw.usager/places.sqlite",
+            usager_places,
             format!("{FF_USAGER}/places.sqlite"),
             "-journal",
         ),
-        (
-            "cxmi1msw.usager/places.sqlite",
-            format!("{FF_USAGER}/places.sqlite"),
-            "-wal",
-        ),
+        (usager_places, format!("{FF_USAGER}/places.sqlite"), "-wal"),
         (
             "Default/Cookies",
             format!("{CH_DEFAULT}/Cookies"),

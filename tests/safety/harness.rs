@@ -346,6 +346,9 @@ pub fn manifest() -> &'static Manifest {
     M.get_or_init(|| Manifest::load(common::manifest_path()).unwrap())
 }
 
+// The families name fixture profiles through these constants (as `const`s they fit in tables
+// and patterns); `fixture_names_match_the_manifest` checks them against the manifest before
+// any family runs, so a regenerated fixture fails here, in one place, by name.
 pub const FF_USAGER: &str = ".mozilla/firefox/cxmi1msw.usager";
 pub const FF_ESR: &str = ".mozilla/firefox/rln6m3b9.default-esr";
 pub const FF_CACHE_USAGER: &str = ".cache/mozilla/firefox/cxmi1msw.usager";
@@ -353,6 +356,22 @@ pub const CH_DATA: &str = ".config/chromium";
 pub const CH_DEFAULT: &str = ".config/chromium/Default";
 pub const CH_PROFILE1: &str = ".config/chromium/Profile 1";
 pub const CH_CACHE_DEFAULT: &str = ".cache/chromium/Default";
+
+/// The profile constants above are the manifest's own (looked up by what they mean).
+pub fn fixture_names_match_the_manifest() {
+    let usager = common::fixture_profile("firefox", "usager");
+    assert_eq!(FF_USAGER, usager, "regenerated fixture: update FF_USAGER");
+    assert_eq!(
+        FF_CACHE_USAGER,
+        usager.replacen(".mozilla", ".cache/mozilla", 1)
+    );
+    assert_eq!(FF_ESR, common::fixture_profile("firefox", "default-esr"));
+    assert_eq!(CH_DEFAULT, common::fixture_profile("chromium", "Default"));
+    assert_eq!(
+        CH_PROFILE1,
+        common::fixture_profile("chromium", "Profile 1")
+    );
+}
 
 /// A copy of the real-browser fixture home at `home`, its download records naming the copy.
 pub fn fixture_at(home: &Path) {
