@@ -74,6 +74,10 @@ pub struct Statement {
     pub counted: bool,
 }
 
+/// What the special step that removes downloaded files says, in both families.
+pub const DOWNLOADED_FILES: &str =
+    "the files the download records name, if still regular files inside the home";
+
 /// A rule.
 pub const fn rule(categories: &'static [Category], place: Place, act: Act) -> Rule {
     Rule {

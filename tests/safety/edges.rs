@@ -282,24 +282,7 @@ fn exec(
     }
     let mut cmd = assert_cmd::Command::from_std(std_cmd);
     cmd.timeout(limit);
-    let start = Instant::now();
-    let out = cmd.output().expect("gomme runs");
-    let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let json_value = if json {
-        serde_json::from_str(&stdout).ok()
-    } else {
-        None
-    };
-    Run {
-        code: out.status.code(),
-        stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        json: json_value,
-        timed_out: out.status.code().is_none() && elapsed >= limit,
-        elapsed,
-        args: args.join(" "),
-    }
+    run_command(cmd, args.join(" "), json, limit)
 }
 
 fn s(p: &Path) -> String {

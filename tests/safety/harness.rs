@@ -701,6 +701,11 @@ pub fn gomme(args: &[&str], json: bool, tmp: &Path, env: &[(&str, &str)], limit:
     for (k, v) in env {
         cmd.env(k, v);
     }
+    run_command(cmd, args.join(" "), json, limit)
+}
+
+/// Runs a prepared gomme command (its deadline set) and collects what it did.
+pub fn run_command(mut cmd: assert_cmd::Command, args: String, json: bool, limit: Duration) -> Run {
     let start = Instant::now();
     let out = cmd.output().expect("gomme runs");
     let elapsed = start.elapsed();
@@ -717,7 +722,7 @@ pub fn gomme(args: &[&str], json: bool, tmp: &Path, env: &[(&str, &str)], limit:
         json: json_value,
         timed_out: out.status.code().is_none() && elapsed >= limit,
         elapsed,
-        args: args.join(" "),
+        args,
     }
 }
 

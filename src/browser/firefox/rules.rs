@@ -7,7 +7,9 @@ use super::special::{
     plan_places,
 };
 use crate::browser::rules::Place::{Below, OsCache, Profile};
-use crate::browser::rules::{delete, delete_if, rule, tidy, Act::*, Rule, Statement};
+use crate::browser::rules::{
+    delete, delete_if, rule, tidy, Act::*, Rule, Statement, DOWNLOADED_FILES,
+};
 use crate::category::Category::*;
 
 const SESSION_FILES: &[&str] = &[
@@ -51,7 +53,7 @@ pub const RULES: &[Rule] = &[
         &[Downloads],
         Profile,
         Special {
-            what: "the files the download records name, if still regular files inside the home",
+            what: DOWNLOADED_FILES,
             plan: plan_downloaded_files,
             databases: &[],
         },
