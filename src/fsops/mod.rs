@@ -82,7 +82,11 @@ impl Folders {
         }
         #[cfg(not(unix))]
         {
-            check_regular(path)
+            let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+            if meta.file_type().is_symlink() || is_reparse_point(&meta) || !meta.is_file() {
+                return Err(Error::Link { path: path.into() });
+            }
+            Ok(Owner(None))
         }
     }
 
@@ -186,18 +190,6 @@ impl Folders {
         #[cfg(not(unix))]
         {
             open_regular(path)
-        }
-    }
-
-    /// See [`check_regular`].
-    pub fn check_regular(&mut self, path: &Path) -> Result<Owner> {
-        #[cfg(unix)]
-        {
-            nofollow::check_regular(&mut self.way, path)
-        }
-        #[cfg(not(unix))]
-        {
-            check_regular(path)
         }
     }
 
@@ -422,23 +414,6 @@ pub fn is_plain_dir(path: &Path) -> bool {
 /// its path that root does not own, if any.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Owner(pub Option<(u32, u32)>);
-
-/// Checks that `path` is a regular file reached without any link, and says who owns the way
-/// to it (see [`Owner`]).
-pub fn check_regular(path: &Path) -> Result<Owner> {
-    #[cfg(unix)]
-    {
-        Folders::new().check_regular(path)
-    }
-    #[cfg(not(unix))]
-    {
-        let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.file_type().is_symlink() || is_reparse_point(&meta) || !meta.is_file() {
-            return Err(Error::Link { path: path.into() });
-        }
-        Ok(Owner(None))
-    }
-}
 
 mod acting;
 pub use acting::ActingAs;

@@ -101,6 +101,23 @@ struct Level {
     mount: Option<Option<u64>>,
 }
 
+impl Level {
+    /// Whether a folder on filesystem `dev` and mount `mnt` is on this folder's own (a mount
+    /// id not known on either side compares equal).
+    fn same_place(&self, dev: libc::dev_t, mnt: Option<u64>) -> bool {
+        let own = self.mount.flatten();
+        dev == self.dev && (own.is_none() || mnt.is_none() || own == mnt)
+    }
+}
+
+/// The refusal of a folder below the home that is a mount point.
+fn mount_point(path: PathBuf) -> Error {
+    Error::Refused {
+        path,
+        why: "is a mount point (another filesystem, or a folder mounted there); not entered".into(),
+    }
+}
+
 /// The folders from `/` to the one holding the last path looked at, each opened without
 /// following a link. The next path reuses the part of the way it shares with the last one
 /// (a profile's files share all but the last few folders), so a profile's thousands of
@@ -203,19 +220,8 @@ impl Way {
             if let Some(anchor) = anchor_level.filter(|a| index >= *a) {
                 let (dev, mnt) = place(dir.as_fd()).map_err(|e| Error::io(&so_far, e))?;
                 mount = Some(mnt);
-                if index > anchor {
-                    let home = &self.levels[anchor];
-                    let home_mount = home.mount.flatten();
-                    if dev != home.dev
-                        || (home_mount.is_some() && mnt.is_some() && home_mount != mnt)
-                    {
-                        return Err(Error::Refused {
-                            path: so_far,
-                            why: "is a mount point (another filesystem, or a folder mounted \
-                                  there); not entered"
-                                .into(),
-                        });
-                    }
+                if index > anchor && !self.levels[anchor].same_place(dev, mnt) {
+                    return Err(mount_point(so_far));
                 }
             }
             self.levels.push(Level {
@@ -246,17 +252,6 @@ fn refusal(dir: BorrowedFd<'_>, name: &CStr, path: &Path, e: io::Error) -> Error
 pub(super) fn is_plain_dir(path: &Path) -> bool {
     open_parent(path)
         .is_ok_and(|p| stat_at(p.dir.as_fd(), &p.name).is_ok_and(|st| kind(&st) == libc::S_IFDIR))
-}
-
-pub(super) fn check_regular(way: &mut Way, path: &Path) -> Result<Owner> {
-    let name = way.parent(path)?;
-    let top = way.top();
-    let st = stat_at(top.dir.as_fd(), &name).map_err(|e| Error::io(path, e))?;
-    match kind(&st) {
-        libc::S_IFREG => Ok(top.owner),
-        libc::S_IFLNK => Err(Error::Link { path: path.into() }),
-        _ => Err(not_regular(path)),
-    }
 }
 
 pub(super) fn open_regular(way: &mut Way, path: &Path) -> Result<fs::File> {

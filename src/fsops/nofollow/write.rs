@@ -205,22 +205,15 @@ pub(in crate::fsops) fn list(way: &mut Way, path: &Path) -> Result<Vec<OsString>
         Ok(dir) => dir,
         Err(e) => return Err(refusal(top.dir.as_fd(), &name, path, e)),
     };
-    if let Some(anchor) = way
+    // Below the home, the listed folder itself must not be a mount point either.
+    if way
         .anchor
         .as_ref()
-        .filter(|a| path.starts_with(a) && path != a.as_path())
+        .is_some_and(|a| path.starts_with(a) && path != a.as_path())
     {
-        let _ = anchor;
         let (dev, mnt) = place(dir.as_fd()).map_err(|e| Error::io(path, e))?;
-        let top = way.top();
-        let top_mount = top.mount.flatten();
-        if dev != top.dev || (top_mount.is_some() && mnt.is_some() && top_mount != mnt) {
-            return Err(Error::Refused {
-                path: path.into(),
-                why: "is a mount point (another filesystem, or a folder mounted there); not \
-                      entered"
-                    .into(),
-            });
+        if !way.top().same_place(dev, mnt) {
+            return Err(mount_point(path.into()));
         }
     }
     let listing = Listing::read(dir).map_err(|e| Error::io(path, e))?;
