@@ -144,12 +144,20 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
             .profile,
     );
     let user_data = home.join(".config/chromium");
-    let port = serve_page();
+    let (port, requests) = browser::serve_page_and_log();
     let url = format!("http://127.0.0.1:{port}/");
 
-    // Reaped as soon as they exit, as a desktop session would.
-    let mut firefox = browser::firefox(&home, &firefox_profile, &url, None);
-    let mut chromium = browser::chromium(&home, &user_data, "Default", &url, false);
+    // Reaped as soon as they exit, as a desktop session would. Each loads its own page, so the
+    // test knows when each is fully started: Chromium takes its lock before it installs its
+    // SIGTERM handler, and a request sent in between would kill it, which no desktop does.
+    let mut firefox = browser::firefox(&home, &firefox_profile, &format!("{url}firefox"), None);
+    let mut chromium = browser::chromium(
+        &home,
+        &user_data,
+        "Default",
+        &format!("{url}chromium"),
+        false,
+    );
     let (firefox_pid, chromium_pid) = (firefox.id(), chromium.id());
     let firefox_exit = std::thread::spawn(move || firefox.wait());
     let chromium_exit = std::thread::spawn(move || chromium.wait());
@@ -162,6 +170,16 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
         "Chromium holding its profile",
         Duration::from_secs(60),
         || gomme::lock::chromium(&user_data).blocks_cleaning(),
+    );
+    browser::wait_until(
+        "both browsers loading their page",
+        Duration::from_secs(60),
+        || {
+            let seen = requests.lock().unwrap();
+            ["/firefox", "/chromium"]
+                .iter()
+                .all(|p| seen.iter().any(|s| s == p))
+        },
     );
 
     let out = gomme()

@@ -5,17 +5,34 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Serves one small page on 127.0.0.1 until the test ends; returns the port.
 pub fn serve_page() -> u16 {
+    serve_page_and_log().0
+}
+
+/// The paths requested of a [`serve_page_and_log`] server, in order.
+pub type Requests = Arc<Mutex<Vec<String>>>;
+
+/// [`serve_page`], also recording each request's path: a browser that fetched its page is
+/// past its start-up (its signal handlers, for one, are installed only after it has taken its
+/// profile's lock).
+pub fn serve_page_and_log() -> (u16, Requests) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let requests = Requests::default();
+    let log = requests.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(500) {
             let Ok(mut stream) = stream else { continue };
             let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            if let Some(path) = head.split_whitespace().nth(1) {
+                log.lock().unwrap().push(path.to_owned());
+            }
             let body = "<!doctype html><title>gomme</title><p>after the clean</p>";
             let _ = write!(
                 stream,
@@ -24,7 +41,7 @@ pub fn serve_page() -> u16 {
             );
         }
     });
-    port
+    (port, requests)
 }
 
 pub const CHROMIUM_FLAGS: &[&str] = &[
