@@ -4,6 +4,9 @@
 //! is the crate version alone. Only the crate's own `.git` counts: a crate unpacked inside some
 //! other repository must not take that repository's commit.
 
+// Cargo reads a build script's instructions from its stdout: println! is the protocol.
+#![allow(clippy::disallowed_macros)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,7 +4,7 @@
 //! (`<home>` may be `-` for the manifest's own home).
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 #[path = "../tests/support/mod.rs"]
 mod support;

@@ -7,6 +7,16 @@
 //! [`plan::Plan::report`] is the dry run and [`plan::Plan::execute`] carries out the very same
 //! plan.
 
+/// A line for the person at the terminal, on stderr. Unlike `eprintln!`, which panics, a closed
+/// or full stderr (a logoff job whose output goes nowhere) loses the line and the run goes on.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod audit_log;
 pub mod browser;
 pub mod category;

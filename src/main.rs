@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
     let config = match load_config(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("gomme: {e:#}");
+            gomme::say!("gomme: {e:#}");
             return exit(ExitCode::Fatal);
         }
     };
@@ -37,40 +37,41 @@ fn main() -> std::process::ExitCode {
     };
     let code = match run(cli.command, &config, lang) {
         Ok(code) => code,
+        // The reader went away (`| head`): there is no one to tell.
+        Err(e) if broken_pipe(&e) => ExitCode::Fatal,
         Err(e) => {
-            eprintln!("gomme: {e:#}");
+            gomme::say!("gomme: {e:#}");
             ExitCode::Fatal
         }
     };
     exit(code)
 }
 
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
 fn exit(code: ExitCode) -> std::process::ExitCode {
     std::process::ExitCode::from(code.code() as u8)
 }
 
-/// Help and version go to stdout as usual; any other parse error is one line and exit 2.
+/// Help and version go to stdout as usual (exit 0, or 1 when stdout cannot take them); any
+/// other parse error is clap's own rendering on stderr — the valid values, a "did you mean",
+/// the usage line — and exit 2.
 fn usage_error(e: &clap::Error) -> ExitCode {
+    let printed = e.print();
+    if let Err(why) = &printed {
+        if why.kind() != io::ErrorKind::BrokenPipe {
+            gomme::say!("gomme: {why}");
+        }
+    }
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = e.print();
-            ExitCode::Done
-        }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            ExitCode::Usage
-        }
-        _ => {
-            let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let hint = match Lang::from_env() {
-                Lang::Fr => "essayez « gomme --help »",
-                Lang::En => "try 'gomme --help'",
-            };
-            eprintln!("gomme: {first} ({hint})");
-            ExitCode::Usage
-        }
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion if printed.is_err() => ExitCode::Fatal,
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::Done,
+        _ => ExitCode::Usage,
     }
 }
 
@@ -80,7 +81,7 @@ fn usage(why: &str, lang: Lang) -> ExitCode {
         Lang::Fr => "essayez « gomme --help »",
         Lang::En => "try 'gomme --help'",
     };
-    eprintln!("gomme: {why} ({hint})");
+    gomme::say!("gomme: {why} ({hint})");
     ExitCode::Usage
 }
 
@@ -164,11 +165,17 @@ fn generate(what: cli::Generate, out: &mut impl Write) -> anyhow::Result<()> {
     let mut cmd = Cli::command();
     match what {
         cli::Generate::Completions { shell } => {
-            clap_complete::generate(shell, &mut cmd, "gomme", out);
+            // clap_complete panics when its writer fails: it writes to memory, gomme writes out.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gomme", &mut script);
+            out.write_all(&script)
+                .and_then(|()| out.flush())
+                .context("cannot write the completions")?;
         }
         cli::Generate::Man => {
             clap_mangen::Man::new(cmd)
                 .render(out)
+                .and_then(|()| out.flush())
                 .context("cannot write the man page")?;
         }
     }

@@ -8,7 +8,7 @@ mod common;
 mod support;
 
 #[cfg(unix)]
-use common::browser::{self, serve_page};
+use common::browser;
 use common::{gomme, snapshot, FixtureCopy};
 use std::path::Path;
 use std::process::Command;

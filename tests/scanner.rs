@@ -3,7 +3,7 @@
 //! must be found), and the manifest/fixture agreement check.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 mod support;
 

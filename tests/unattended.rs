@@ -2,7 +2,7 @@
 //! browser, emptying a kiosk account's Downloads folder.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
-#![allow(clippy::disallowed_methods)]
+#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
 mod common;
 

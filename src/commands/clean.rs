@@ -158,15 +158,16 @@ impl Progress {
 
 /// Asks a yes/no question on the terminal.
 fn ask(question: &str, lang: Lang) -> bool {
-    eprint!("{question}");
-    let _ = io::stderr().flush();
+    let mut err = io::stderr();
+    let _ = write!(err, "{question}");
+    let _ = err.flush();
     let mut answer = String::new();
     io::stdin().read_line(&mut answer).is_ok() && lang.confirmed(&answer)
 }
 
 fn pause_if(pause: bool, lang: Lang) {
     if pause {
-        eprintln!("{}", lang.press_enter());
+        crate::say!("{}", lang.press_enter());
         let _ = io::stdin().read_line(&mut String::new());
     }
 }
@@ -196,13 +197,13 @@ fn close_open_browsers(found: &Discovery, close: bool, force: bool, lang: Lang) 
         let name = p.browser.to_string();
         match crate::close::close(p, std::time::Duration::from_secs(20), force) {
             crate::close::Closed::Closed { pid } => {
-                eprintln!("gomme: {}", lang.closed(&name, pid, false))
+                crate::say!("gomme: {}", lang.closed(&name, pid, false))
             }
             crate::close::Closed::Forced { pid } => {
-                eprintln!("gomme: {}", lang.closed(&name, pid, true))
+                crate::say!("gomme: {}", lang.closed(&name, pid, true))
             }
             crate::close::Closed::StillRunning { .. } | crate::close::Closed::CannotAsk => {
-                eprintln!("gomme: {}", lang.not_closed(&name))
+                crate::say!("gomme: {}", lang.not_closed(&name))
             }
         }
     }

@@ -129,10 +129,10 @@ pub fn find(select: &Selection, lang: Lang) -> anyhow::Result<Discovery> {
         let lossy = w.path.to_string_lossy();
         let path = for_terminal(&lossy);
         if found.unread_homes.contains(&w.path) {
-            eprintln!("gomme: {}", lang.home_unread(&path, &w.message));
+            crate::say!("gomme: {}", lang.home_unread(&path, &w.message));
             continue;
         }
-        eprintln!("gomme: {}: {} {}", lang.warning(), path, w.message);
+        crate::say!("gomme: {}: {} {}", lang.warning(), path, w.message);
     }
     Ok(found)
 }
@@ -179,13 +179,13 @@ pub fn watch(opts: &mut Options, req: &Request, default: Option<Duration>, mode:
         std::thread::sleep(deadline.end().saturating_duration_since(Instant::now()));
         let done = std::mem::take(&mut *finished.lock().unwrap_or_else(|e| e.into_inner()));
         let report = Report::new(mode, done);
-        eprintln!(
+        crate::say!(
             "gomme: {}",
             lang.timed_out(limit.as_secs(), report.profiles.len(), mode == Mode::Clean)
         );
         if mode == Mode::Clean {
             if let Err(e) = log.write(&report) {
-                eprintln!("gomme: {e:#}");
+                crate::say!("gomme: {e:#}");
             }
         }
         if !REPORTING.swap(true, Ordering::SeqCst) && json {
@@ -213,17 +213,19 @@ pub fn print_report(
     for p in &report.profiles {
         let name = for_terminal(&p.profile);
         match p.status {
-            Status::SkippedRunning => eprintln!("gomme: {}", lang.close_browser(p.browser, &name)),
+            Status::SkippedRunning => {
+                crate::say!("gomme: {}", lang.close_browser(p.browser, &name))
+            }
             Status::Error => {
                 if let Some(error) = &p.error {
-                    eprintln!("gomme: {}", for_terminal(error));
+                    crate::say!("gomme: {}", for_terminal(error));
                 }
-                eprintln!(
+                crate::say!(
                     "gomme: {}",
                     lang.profile_failed(&name, report.mode == Mode::Clean)
                 );
             }
-            Status::Unfinished => eprintln!("gomme: {}", lang.profile_unfinished(&name)),
+            Status::Unfinished => crate::say!("gomme: {}", lang.profile_unfinished(&name)),
             Status::Planned | Status::Cleaned => {}
         }
     }

@@ -74,7 +74,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
             Ok(None) => {}
             Err(e) => {
                 failed += 1;
-                eprintln!("gomme: {}", for_terminal(&e.to_string()));
+                crate::say!("gomme: {}", for_terminal(&e.to_string()));
             }
         }
     }
