@@ -43,12 +43,47 @@ fn lossy_opt<S: serde::Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok
     }
 }
 
-/// A problem found while looking, reported in one line; discovery goes on.
+/// A problem found while looking, reported in one line; discovery goes on. Said in the
+/// person's language; the JSON report's `message` is the English sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     #[serde(serialize_with = "lossy")]
     pub path: PathBuf,
-    pub message: String,
+    #[serde(rename = "message", serialize_with = "in_english")]
+    pub problem: Problem,
+}
+
+/// What was wrong with [`Warning::path`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    HomeMissing,
+    HomeNotFolder,
+    /// The system's reason.
+    HomeUnreadable(String),
+    CacheNotFolder,
+    SettingsLink,
+    /// The system's reason.
+    SettingsUnreadable(String),
+    SettingsTooLarge,
+    SettingsNotText,
+    SettingsDamaged {
+        line: usize,
+    },
+    /// `Local State` lists a profile folder outside the user-data folder.
+    ListsProfileOutside,
+    /// `profiles.ini` names a profile folder outside its own folder.
+    NamesProfileOutside,
+    /// A Windows path in a Linux file, or the reverse.
+    ForeignPath,
+    /// Listed by these files, whose folder is missing.
+    ListedFolderMissing(&'static str),
+    ProfileLink,
+    LeadsOutsideThroughLink,
+    OutsideHome,
+}
+
+fn in_english<S: serde::Serializer>(problem: &Problem, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::i18n::Lang::En.problem(problem))
 }
 
 #[derive(Debug, Default)]

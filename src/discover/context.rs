@@ -2,7 +2,7 @@
 //! root's settings files and resolve its folders.
 
 use super::layout;
-use crate::profile::{LockState, Profile, Warning};
+use crate::profile::{LockState, Problem, Profile, Warning};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -23,7 +23,7 @@ impl Context<'_> {
             if fs::symlink_metadata(&cache).is_ok() {
                 warnings.push(Warning {
                     path: cache,
-                    message: "cache folder is a link or not a folder; not followed".into(),
+                    problem: Problem::CacheNotFolder,
                 });
             }
             return None;
@@ -73,14 +73,14 @@ pub fn contained_dir(home: &Path, dir: &Path, warnings: &mut Vec<Warning>) -> Op
         return None;
     }
     if !real.starts_with(home) {
-        let message = if dir.starts_with(home) {
-            "leads outside this home through a link; not followed"
+        let problem = if dir.starts_with(home) {
+            Problem::LeadsOutsideThroughLink
         } else {
-            "is outside this home; not looked at"
+            Problem::OutsideHome
         };
         warnings.push(Warning {
             path: dir.to_path_buf(),
-            message: message.into(),
+            problem,
         });
         return None;
     }
@@ -108,7 +108,7 @@ pub fn read_settings(path: &Path, warnings: &mut Vec<Warning>) -> Option<String>
         Err(crate::error::Error::Link { .. }) => {
             warnings.push(Warning {
                 path: path.into(),
-                message: "is a link; not followed; looking at the folders instead".into(),
+                problem: Problem::SettingsLink,
             });
             return None;
         }
@@ -119,7 +119,7 @@ pub fn read_settings(path: &Path, warnings: &mut Vec<Warning>) -> Option<String>
             };
             warnings.push(Warning {
                 path: path.into(),
-                message: format!("cannot be read ({why}); looking at the folders instead"),
+                problem: Problem::SettingsUnreadable(why),
             });
             return None;
         }
@@ -128,15 +128,14 @@ pub fn read_settings(path: &Path, warnings: &mut Vec<Warning>) -> Option<String>
     if let Err(e) = file.take(MAX_SETTINGS_FILE + 1).read_to_end(&mut bytes) {
         warnings.push(Warning {
             path: path.into(),
-            message: format!("cannot be read ({e}); looking at the folders instead"),
+            problem: Problem::SettingsUnreadable(e.to_string()),
         });
         return None;
     }
     if bytes.len() as u64 > MAX_SETTINGS_FILE {
         warnings.push(Warning {
             path: path.into(),
-            message: "is far too large to be a real settings file; looking at the folders instead"
-                .into(),
+            problem: Problem::SettingsTooLarge,
         });
         return None;
     }
@@ -147,7 +146,7 @@ pub fn read_settings(path: &Path, warnings: &mut Vec<Warning>) -> Option<String>
         _ => {
             warnings.push(Warning {
                 path: path.into(),
-                message: "is not a text file (damaged?); looking at the folders instead".into(),
+                problem: Problem::SettingsNotText,
             });
             None
         }

@@ -5,6 +5,7 @@ pub mod context;
 pub mod layout;
 
 use crate::browser::kind::Browser;
+use crate::profile::Problem;
 pub use crate::profile::{Discovery, Profile, Warning};
 use context::{contained_dir, Context};
 use std::collections::{BTreeSet, HashSet};
@@ -18,10 +19,10 @@ pub fn discover(homes: &[PathBuf], browsers: &BTreeSet<Browser>) -> Discovery {
     for home in homes {
         let home = match readable_home(home) {
             Ok(home) => home,
-            Err(message) => {
+            Err(problem) => {
                 found.warnings.push(Warning {
                     path: home.clone(),
-                    message,
+                    problem,
                 });
                 found.unread_homes.push(home.clone());
                 continue;
@@ -54,19 +55,17 @@ pub fn discover(homes: &[PathBuf], browsers: &BTreeSet<Browser>) -> Discovery {
 }
 
 /// The home `home` resolved, if it is a folder that can be listed; else why not.
-fn readable_home(home: &Path) -> Result<PathBuf, String> {
+fn readable_home(home: &Path) -> Result<PathBuf, Problem> {
     let real = match dunce::canonicalize(home) {
         Ok(real) => real,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err("this home folder does not exist".into())
-        }
-        Err(e) => return Err(format!("this home folder cannot be read ({e})")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Problem::HomeMissing),
+        Err(e) => return Err(Problem::HomeUnreadable(e.to_string())),
     };
     if !real.is_dir() {
-        return Err("is not a folder, so not a home folder".into());
+        return Err(Problem::HomeNotFolder);
     }
     if let Err(e) = fs::read_dir(&real) {
-        return Err(format!("this home folder cannot be read ({e})"));
+        return Err(Problem::HomeUnreadable(e.to_string()));
     }
     Ok(real)
 }

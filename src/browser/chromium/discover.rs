@@ -4,7 +4,7 @@
 
 use crate::browser::Browser;
 use crate::discover::context::{contained_dir, read_settings, Context};
-use crate::profile::{Profile, Warning};
+use crate::profile::{Problem, Profile, Warning};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -24,10 +24,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
             }
             Err(e) => warnings.push(Warning {
                 path: local_state,
-                message: format!(
-                    "is damaged (line {}); looking at the folders instead",
-                    e.line()
-                ),
+                problem: Problem::SettingsDamaged { line: e.line() },
             }),
         }
     }
@@ -39,7 +36,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         } else {
             warnings.push(Warning {
                 path: user_data.join("Local State"),
-                message: "lists a profile outside its folder; ignored".into(),
+                problem: Problem::ListsProfileOutside,
             });
         }
     }
@@ -62,7 +59,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         if is_listed && fs::symlink_metadata(&path).is_err() {
             warnings.push(Warning {
                 path: path.clone(),
-                message: "is listed in Local State, but its folder is missing".into(),
+                problem: Problem::ListedFolderMissing("Local State"),
             });
             continue;
         }
@@ -72,7 +69,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
             warnings.push(Warning {
                 path,
-                message: "profile folder is a link; not followed".into(),
+                problem: Problem::ProfileLink,
             });
             continue;
         }

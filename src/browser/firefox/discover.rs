@@ -2,7 +2,7 @@
 //! folders that are on disk but not listed.
 
 use crate::discover::context::{contained_dir, is_plain_relative, read_settings, Context};
-use crate::profile::{Profile, Warning};
+use crate::profile::{Problem, Profile, Warning};
 use ini::{Ini, ParseOption};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,10 +25,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
                 Ok(ini) => listed.extend(listed_paths(ctx.config, &file, &ini, warnings)),
                 Err(e) => warnings.push(Warning {
                     path: file,
-                    message: format!(
-                        "is damaged (line {}); looking at the folders instead",
-                        e.line
-                    ),
+                    problem: Problem::SettingsDamaged { line: e.line },
                 }),
             }
         }
@@ -39,7 +36,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
             warnings.push(Warning {
                 path: path.into(),
-                message: "profile folder is a link; not followed".into(),
+                problem: Problem::ProfileLink,
             });
             return;
         }
@@ -62,8 +59,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         if fs::symlink_metadata(path).is_err() {
             warnings.push(Warning {
                 path: path.clone(),
-                message: "is listed in profiles.ini or installs.ini, but its folder is missing"
-                    .into(),
+                problem: Problem::ListedFolderMissing("profiles.ini or installs.ini"),
             });
             continue;
         }
@@ -129,7 +125,7 @@ fn listed_paths(
             } else {
                 warnings.push(Warning {
                     path: file.into(),
-                    message: "names a profile outside its folder; ignored".into(),
+                    problem: Problem::NamesProfileOutside,
                 });
             }
         } else if Path::new(value).is_absolute() {
@@ -137,7 +133,7 @@ fn listed_paths(
         } else {
             warnings.push(Warning {
                 path: file.into(),
-                message: "names a profile by a path from another system; ignored".into(),
+                problem: Problem::ForeignPath,
             });
         }
     }
