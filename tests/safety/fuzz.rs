@@ -220,11 +220,11 @@ pub fn run(figures: &mut Figures) {
                 }
             }
             for w in &found.warnings {
-                if w.message.chars().any(char::is_control) {
-                    return Err(format!(
-                        "a warning with a control character: {:?}",
-                        w.message
-                    ));
+                for lang in [gomme::i18n::Lang::En, gomme::i18n::Lang::Fr] {
+                    let message = lang.problem(&w.problem);
+                    if message.chars().any(char::is_control) {
+                        return Err(format!("a warning with a control character: {message:?}"));
+                    }
                 }
             }
             Ok(())
