@@ -150,7 +150,7 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             }
             commands::audit::run(&what.request(config)?, lang, &mut out)
         }
-        Command::Schedule { action } => commands::schedule::run(&action.request()?, &mut out),
+        Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;

@@ -30,7 +30,25 @@ pub struct Unit {
     /// Absolute path on the target system (`/etc/systemd/system/…`).
     pub path: PathBuf,
     pub content: Vec<u8>,
-    pub purpose: &'static str,
+    pub purpose: Purpose,
+}
+
+/// What a [`Unit`] makes gomme do, and when; said in the person's language
+/// ([`crate::i18n::Lang::purpose`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// systemd: at boot, before anyone can log in, every account.
+    LinuxBoot,
+    /// systemd user unit: when that user's session ends.
+    LinuxLogout,
+    /// Task `\gomme\boot`: at start-up, as SYSTEM.
+    WindowsBoot,
+    /// Task `\gomme\logoff`: at each log-off (Security event 4647), as SYSTEM.
+    WindowsLogoff,
+    /// launchd daemon: at start-up.
+    MacosBoot,
+    /// launchd agent: each time the login window comes back.
+    MacosLogout,
 }
 
 /// A command that registers or unregisters the units with the system.
@@ -52,12 +70,12 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
             Unit {
                 path: PathBuf::from("/etc/systemd/system").join(BOOT_UNIT),
                 content: systemd_boot(&exe_text).into_bytes(),
-                purpose: "at each boot, before anyone can log in: cleans every account",
+                purpose: Purpose::LinuxBoot,
             },
             Unit {
                 path: PathBuf::from("/etc/systemd/user").join(LOGOUT_UNIT),
                 content: systemd_logout(&exe_text).into_bytes(),
-                purpose: "when a user's session ends: cleans that user's browsers",
+                purpose: Purpose::LinuxLogout,
             },
         ],
         Platform::Windows => {
@@ -66,12 +84,12 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
                 Unit {
                     path: base.join("gomme-boot.xml"),
                     content: utf16_with_bom(&task_xml(&exe_text, Trigger::Boot)),
-                    purpose: r"task \gomme\boot: at each start-up, as SYSTEM, cleans every account",
+                    purpose: Purpose::WindowsBoot,
                 },
                 Unit {
                     path: base.join("gomme-logoff.xml"),
                     content: utf16_with_bom(&task_xml(&exe_text, Trigger::Logoff)),
-                    purpose: r"task \gomme\logoff: when a user logs off (Security event 4647), as SYSTEM, cleans every account that is not in use",
+                    purpose: Purpose::WindowsLogoff,
                 },
             ]
         }
@@ -79,13 +97,13 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
             Unit {
                 path: PathBuf::from("/Library/LaunchDaemons/fr.gomme.boot.plist"),
                 content: launchd_plist("fr.gomme.boot", &exe_text, None).into_bytes(),
-                purpose: "at each start-up: cleans every account",
+                purpose: Purpose::MacosBoot,
             },
             Unit {
                 path: PathBuf::from("/Library/LaunchAgents/fr.gomme.logout.plist"),
                 content: launchd_plist("fr.gomme.logout", &exe_text, Some("LoginWindow"))
                     .into_bytes(),
-                purpose: "each time the login window comes back (after a logout): cleans every account not in use",
+                purpose: Purpose::MacosLogout,
             },
         ],
     }

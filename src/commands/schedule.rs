@@ -2,6 +2,7 @@
 //! Windows tasks or launchd agents, written and removed through the link-proof file layer.
 
 use crate::exit_code::ExitCode;
+use crate::i18n::{AdminFor, Done, Lang, Place};
 use crate::schedule::{self, Platform};
 use anyhow::Context as _;
 use std::io::Write;
@@ -27,7 +28,7 @@ pub struct Request {
     pub platform: Platform,
 }
 
-pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let platform = req.platform;
     let exe = &req.exe;
     let dry_run = req.dry_run || req.action == Action::Status;
@@ -38,19 +39,19 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     };
     // Absolute, links left as they are: the file layer refuses any on the way.
     let root = match &req.root {
-        Some(root) => std::path::absolute(root).context("cannot tell where --root is")?,
+        Some(root) => std::path::absolute(root).context(lang.cannot_place(Place::Root))?,
         None => PathBuf::from("/"),
     };
     let real = req.root.is_none();
     let can_register = platform == Platform::current() && (real || platform == Platform::Linux);
     if real && !dry_run && !crate::is_admin() {
-        anyhow::bail!("installing a schedule needs administrator rights: run gomme again as root (sudo) or as administrator");
+        anyhow::bail!(lang.needs_admin(AdminFor::Schedule));
     }
     let units = schedule::units(platform, exe);
     // A link on the way to a unit's folder (under --root, folders someone else may own) is
     // refused before anything is done: the system's own tools (systemctl) would follow it.
     for unit in &units {
-        no_link_on_the_way(&root, &schedule::under(&root, &unit.path))?;
+        no_link_on_the_way(&root, &schedule::under(&root, &unit.path), lang)?;
     }
     match install {
         None => {
@@ -58,11 +59,13 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                 let here = schedule::under(&root, &unit.path);
                 let shipped = schedule::packaged(unit).map(|p| schedule::under(&root, &p));
                 let line = match shipped {
-                    _ if here.is_file() => format!("installed: {}", here.display()),
-                    Some(p) if p.is_file() => format!("installed by the package: {}", p.display()),
-                    _ => format!("not installed: {}", here.display()),
+                    _ if here.is_file() => lang.done(Done::Installed(&here.to_string_lossy())),
+                    Some(p) if p.is_file() => {
+                        lang.done(Done::InstalledByPackage(&p.to_string_lossy()))
+                    }
+                    _ => lang.done(Done::NotInstalled(&here.to_string_lossy())),
                 };
-                writeln!(out, "{line} ({})", unit.purpose)?;
+                writeln!(out, "{line} ({})", lang.purpose(unit.purpose))?;
             }
             if platform == Platform::Linux && can_register {
                 for unit in [schedule::BOOT_UNIT, schedule::LOGOUT_UNIT] {
@@ -71,9 +74,20 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                     if unit == schedule::LOGOUT_UNIT {
                         cmd.arg("--global");
                     }
-                    if let Ok(o) = cmd.args(["is-enabled", unit]).output() {
-                        writeln!(out, "{unit}: {}", String::from_utf8_lossy(&o.stdout).trim())?;
-                    }
+                    // Without a running systemd, or without systemctl, it has nothing on
+                    // stdout: say so rather than print an empty state.
+                    let state = match cmd.args(["is-enabled", unit]).output() {
+                        Ok(o) if !String::from_utf8_lossy(&o.stdout).trim().is_empty() => {
+                            String::from_utf8_lossy(&o.stdout).trim().to_owned()
+                        }
+                        Ok(o) => {
+                            let err = String::from_utf8_lossy(&o.stderr);
+                            let why = err.lines().next().unwrap_or_default().trim();
+                            lang.unit_state_unknown(&crate::sanitize::for_terminal(why))
+                        }
+                        Err(e) => lang.unit_state_unknown(&e.to_string()),
+                    };
+                    writeln!(out, "{unit}: {state}")?;
                 }
             }
             Ok(ExitCode::Done)
@@ -85,12 +99,14 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                 if let Some(shipped) = schedule::packaged(unit).map(|p| schedule::under(&root, &p))
                 {
                     if shipped.is_file() {
-                        writeln!(out, "using {}: {}", shipped.display(), unit.purpose)?;
+                        let using = lang.done(Done::Using(&shipped.to_string_lossy()));
+                        writeln!(out, "{using}: {}", lang.purpose(unit.purpose))?;
                         continue;
                     }
                 }
                 if dry_run {
-                    writeln!(out, "would write {}: {}", here.display(), unit.purpose)?;
+                    let would = lang.done(Done::WouldWrite(&here.to_string_lossy()));
+                    writeln!(out, "{would}: {}", lang.purpose(unit.purpose))?;
                     if unit.content.starts_with(&[0xFF, 0xFE]) {
                         let utf16: Vec<u16> = unit.content[2..]
                             .chunks(2)
@@ -103,17 +119,18 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                     continue;
                 }
                 crate::fsops::write_file_creating_folders(&here, &unit.content, 0o644)
-                    .with_context(|| format!("cannot write {}", here.display()))?;
-                writeln!(out, "wrote {}: {}", here.display(), unit.purpose)?;
+                    .with_context(|| lang.cannot_write(&here.to_string_lossy()))?;
+                let wrote = lang.done(Done::Wrote(&here.to_string_lossy()));
+                writeln!(out, "{wrote}: {}", lang.purpose(unit.purpose))?;
             }
             if can_register {
-                run_all(&schedule::register(platform, &root), dry_run, out)?;
+                run_all(&schedule::register(platform, &root), dry_run, lang, out)?;
             }
             Ok(ExitCode::Done)
         }
         Some(false) => {
             if can_register {
-                run_all(&schedule::unregister(platform, &root), dry_run, out)?;
+                run_all(&schedule::unregister(platform, &root), dry_run, lang, out)?;
             }
             for unit in &units {
                 let here = schedule::under(&root, &unit.path);
@@ -121,11 +138,12 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
                     continue;
                 }
                 if dry_run {
-                    writeln!(out, "would remove {}", here.display())?;
+                    let would = lang.done(Done::WouldRemove(&here.to_string_lossy()));
+                    writeln!(out, "{would}")?;
                 } else if crate::fsops::remove_file(&here)
-                    .with_context(|| format!("cannot remove {}", here.display()))?
+                    .with_context(|| lang.cannot_remove(&here.to_string_lossy()))?
                 {
-                    writeln!(out, "removed {}", here.display())?;
+                    writeln!(out, "{}", lang.done(Done::Removed(&here.to_string_lossy())))?;
                 }
             }
             Ok(ExitCode::Done)
@@ -134,7 +152,11 @@ pub fn run(req: &Request, out: &mut impl Write) -> anyhow::Result<ExitCode> {
 }
 
 /// Refuses a path below `root` that leads through a link (a folder on its way, or itself).
-fn no_link_on_the_way(root: &std::path::Path, path: &std::path::Path) -> anyhow::Result<()> {
+fn no_link_on_the_way(
+    root: &std::path::Path,
+    path: &std::path::Path,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let Ok(rest) = path.strip_prefix(root) else {
         return Ok(());
     };
@@ -142,10 +164,9 @@ fn no_link_on_the_way(root: &std::path::Path, path: &std::path::Path) -> anyhow:
     for part in rest.components() {
         so_far.push(part);
         match std::fs::symlink_metadata(&so_far) {
-            Ok(meta) if meta.file_type().is_symlink() => anyhow::bail!(
-                "{} is a link; gomme never follows links, so nothing was done",
-                so_far.display()
-            ),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                anyhow::bail!(lang.link_refused(&so_far.to_string_lossy()))
+            }
             Ok(_) => {}
             Err(_) => break,
         }
@@ -153,19 +174,27 @@ fn no_link_on_the_way(root: &std::path::Path, path: &std::path::Path) -> anyhow:
     Ok(())
 }
 
-fn run_all(commands: &[Vec<String>], dry_run: bool, out: &mut impl Write) -> anyhow::Result<()> {
+fn run_all(
+    commands: &[Vec<String>],
+    dry_run: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     for cmd in commands {
         let line = cmd.join(" ");
         if dry_run {
-            writeln!(out, "would run: {line}")?;
+            writeln!(out, "{}", lang.done(Done::WouldRun(&line)))?;
             continue;
         }
         let status = std::process::Command::new(&cmd[0])
             .args(&cmd[1..])
             .status()
-            .with_context(|| format!("cannot run {line}"))?;
-        anyhow::ensure!(status.success(), "{line} failed ({status})");
-        writeln!(out, "ran: {line}")?;
+            .with_context(|| lang.cannot_run(&line))?;
+        anyhow::ensure!(
+            status.success(),
+            lang.command_failed(&line, &status.to_string())
+        );
+        writeln!(out, "{}", lang.done(Done::Ran(&line)))?;
     }
     Ok(())
 }

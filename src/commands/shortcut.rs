@@ -3,7 +3,7 @@
 //! each desktop's owner.
 
 use crate::exit_code::ExitCode;
-use crate::i18n::Lang;
+use crate::i18n::{AdminFor, Done, Lang, Place};
 use crate::sanitize::for_terminal;
 use crate::schedule::Platform;
 use anyhow::Context as _;
@@ -30,15 +30,15 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
     let (platform, exe, install) = (req.platform, &req.exe, req.install);
     let mut desktops: Vec<PathBuf> = Vec::new();
     if let Some(dir) = &req.desktop {
-        desktops.push(std::path::absolute(dir).context("cannot tell where the desktop is")?);
+        desktops.push(std::path::absolute(dir).context(lang.cannot_place(Place::Desktop))?);
     } else if req.all_users {
         let sysroot = std::env::var_os("GOMME_SYSROOT").map(PathBuf::from);
         if sysroot.is_none() && !crate::is_admin() {
-            anyhow::bail!("an icon for every account needs administrator rights: run gomme again as root (sudo) or as administrator");
+            anyhow::bail!(lang.needs_admin(AdminFor::Shortcuts));
         }
         if platform == Platform::Windows {
             let public = crate::shortcut::public_desktop()
-                .context("cannot find the public desktop; name it with --desktop DIR")?;
+                .context(lang.cannot_place(Place::PublicDesktop))?;
             desktops.push(public);
         } else {
             // The same accounts as `clean --all-users`: people, not service accounts.
@@ -59,7 +59,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
             dirs::home_dir().map(|h| crate::shortcut::desktop_of(&h))
         };
         desktops
-            .push(desktop.context("cannot find your desktop folder; name it with --desktop DIR")?);
+            .push(desktop.context(lang.cannot_place(Place::OwnDesktop))?);
     }
     let mut failed = 0;
     for desktop in &desktops {
@@ -70,7 +70,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
         };
         match done {
             Ok(Some(path)) if install => writeln!(out, "{}", path.display())?,
-            Ok(Some(path)) => writeln!(out, "removed {}", path.display())?,
+            Ok(Some(path)) => writeln!(out, "{}", lang.done(Done::Removed(&path.to_string_lossy())))?,
             Ok(None) => {}
             Err(e) => {
                 failed += 1;

@@ -6,7 +6,10 @@ use crate::category::Category;
 use crate::profile::LockState;
 use crate::report::Status;
 
+mod admin;
 mod warnings;
+
+pub use admin::{AdminFor, Done, Place};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
