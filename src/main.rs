@@ -8,7 +8,7 @@ use clap::error::ErrorKind;
 use clap::Parser;
 use cli::{Cli, Command, LangArg};
 use gomme::commands;
-use gomme::config::Config;
+use gomme::config::{Config, ConfigError};
 use gomme::i18n::Lang;
 use gomme::ExitCode;
 use std::io::{self, Write};
@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
     let config = match load_config(cli.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
-            gomme::say!("gomme: {e:#}");
+            gomme::say!("gomme: {}", e.say(lang));
             return exit(ExitCode::Fatal);
         }
     };
@@ -102,14 +102,14 @@ fn init_logging(verbose: u8) {
 }
 
 /// `--config FILE`, else the system-wide file if it exists; `none` reads no file.
-fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
+fn load_config(path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
     match path {
         Some(p) if p.as_os_str() == "none" => Ok(Config::default()),
-        Some(p) => Ok(Config::load(p)?),
+        Some(p) => Config::load(p),
         None => {
             let default = Config::default_path();
             if default.is_file() {
-                Ok(Config::load(&default)?)
+                Config::load(&default)
             } else {
                 Ok(Config::default())
             }

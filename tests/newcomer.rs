@@ -92,3 +92,182 @@ fn usage_errors_show_the_valid_values_and_a_suggestion() {
         "{stderr}"
     );
 }
+
+/// Words of gomme's English messages that no French sentence of gomme uses.
+const ENGLISH: &[&str] = &[
+    "would",
+    "wrote",
+    "using",
+    "removed",
+    "installed",
+    "cannot",
+    "must",
+    "the",
+    "not",
+    "line",
+    "file",
+    "every",
+    "when",
+    "each",
+    "error",
+    "warning",
+    "nothing",
+    "done",
+    "ran",
+    "run",
+    "found",
+    "unknown",
+    "expected",
+    "invalid",
+    "value",
+    "key",
+    "setting",
+    "needs",
+    "rights",
+    "again",
+    "link",
+    "follows",
+    "folder",
+    "home",
+    "profile",
+    "is",
+    "of",
+    "to",
+    "and",
+    "for",
+    "with",
+    "by",
+    "at",
+    "boot",
+    "ends",
+    "disabled",
+    "enabled",
+    "state",
+    "type",
+    "string",
+];
+
+/// The English words of `text`, leaving out what is not a sentence of gomme's: paths, command
+/// lines gomme quotes (`systemctl …`), configuration keys and values, systemd's own state word
+/// given in parentheses after the French one.
+fn english_words(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text.lines() {
+        let line = match line.find("systemctl") {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        for token in line.split_whitespace() {
+            if token.contains(['/', '\\', '=', '"', '(', ')', '_', '.']) || token.starts_with("--")
+            {
+                continue;
+            }
+            let word: String = token
+                .chars()
+                .filter(|c| c.is_alphabetic() || *c == '\'')
+                .collect::<String>()
+                .to_lowercase();
+            if ENGLISH.contains(&word.as_str()) {
+                found.push(format!("{word:?} in {line:?}"));
+            }
+        }
+    }
+    found
+}
+
+fn french(args: &[&str]) -> (Option<i32>, String) {
+    let out = gomme()
+        .env("LANG", "fr_FR.UTF-8")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // systemctl's own lines ("Created symlink …") are its, not gomme's.
+    let ours: Vec<&str> = stderr.lines().filter(|l| l.starts_with("gomme")).collect();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        ours.join("\n")
+    );
+    (out.status.code(), text)
+}
+
+/// Under a French locale, schedule, shortcut and configuration errors say nothing in English.
+#[cfg(unix)]
+#[test]
+fn french_output_has_no_english_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("image");
+    let desktop = dir.path().join("Bureau");
+    std::fs::create_dir_all(&desktop).unwrap();
+    let root_s = root.to_str().unwrap();
+    let desktop_s = desktop.to_str().unwrap();
+    let link_root = dir.path().join("piège");
+    std::fs::create_dir_all(&link_root).unwrap();
+    std::os::unix::fs::symlink("/tmp", link_root.join("etc")).unwrap();
+    let mut runs: Vec<Vec<String>> = [
+        &["schedule", "install", "--dry-run", "--root", root_s][..],
+        &["schedule", "install", "--root", root_s],
+        &["schedule", "status", "--root", root_s],
+        &["schedule", "remove", "--dry-run", "--root", root_s],
+        &["schedule", "remove", "--root", root_s],
+        &["schedule", "install", "--root", link_root.to_str().unwrap()],
+        &["shortcut", "install", "--desktop", desktop_s],
+        &["shortcut", "remove", "--desktop", desktop_s],
+        &["--config", "/nonexistent/gomme.toml", "audit"],
+        &["audit", "--home", "/nonexistent/gomme-home"],
+    ]
+    .iter()
+    .map(|a| a.iter().map(|s| s.to_string()).collect())
+    .collect();
+    for bad in [
+        "lang = \"de\"",
+        "wait = \"x\"",
+        "browsers = [\"firefax\"]",
+        "categories = [\"bookmarks\"]",
+        "keep_cookie = [\"x\"]",
+        "[log]\nsystem = \"yes\"",
+        "[x",
+    ] {
+        let file = dir.path().join(format!("c{}.toml", runs.len()));
+        std::fs::write(&file, format!("# gomme\n{bad}\n")).unwrap();
+        runs.push(vec![
+            "--config".into(),
+            file.to_string_lossy().into(),
+            "audit".into(),
+        ]);
+    }
+    let mut said = 0;
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, text) = french(&args);
+        assert!(code.is_some() && code != Some(101), "{args:?}: {text}");
+        assert!(!text.trim().is_empty(), "{args:?} said nothing");
+        // The unit files printed by a dry run are files, not messages.
+        let text: String = text
+            .lines()
+            .filter(|l| !l.starts_with(['[', '#']) && !l.contains('=') && !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let english = english_words(&text);
+        assert!(
+            english.is_empty(),
+            "{args:?}:\n{text}\nEnglish: {english:#?}"
+        );
+        said += text.lines().count();
+    }
+    assert!(said > 20, "only {said} lines were checked");
+}
+
+/// The detector above finds English: without it, the French test could not fail.
+#[test]
+fn the_english_detector_finds_the_english_messages() {
+    for line in [
+        "would run: systemctl --root=/x enable gomme-boot.service",
+        "gomme: configuration file /x, line 2: wait must be a whole number",
+        "gomme: warning: /x this home folder does not exist",
+        "removed /home/u/Desktop/gomme.desktop",
+    ] {
+        assert!(!english_words(line).is_empty(), "{line}");
+    }
+}

@@ -129,10 +129,18 @@ pub fn find(select: &Selection, lang: Lang) -> anyhow::Result<Discovery> {
         let lossy = w.path.to_string_lossy();
         let path = for_terminal(&lossy);
         if found.unread_homes.contains(&w.path) {
-            crate::say!("gomme: {}", lang.home_unread(&path, &lang.problem(&w.problem)));
+            crate::say!(
+                "gomme: {}",
+                lang.home_unread(&path, &lang.problem(&w.problem))
+            );
             continue;
         }
-        crate::say!("gomme: {}: {} {}", lang.warning(), path, lang.problem(&w.problem));
+        crate::say!(
+            "gomme: {}: {} {}",
+            lang.warning(),
+            path,
+            lang.problem(&w.problem)
+        );
     }
     Ok(found)
 }

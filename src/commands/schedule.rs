@@ -78,7 +78,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                     // stdout: say so rather than print an empty state.
                     let state = match cmd.args(["is-enabled", unit]).output() {
                         Ok(o) if !String::from_utf8_lossy(&o.stdout).trim().is_empty() => {
-                            String::from_utf8_lossy(&o.stdout).trim().to_owned()
+                            lang.unit_state(String::from_utf8_lossy(&o.stdout).trim())
                         }
                         Ok(o) => {
                             let err = String::from_utf8_lossy(&o.stderr);
@@ -87,7 +87,10 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                         }
                         Err(e) => lang.unit_state_unknown(&e.to_string()),
                     };
-                    writeln!(out, "{unit}: {state}")?;
+                    match lang {
+                        Lang::En => writeln!(out, "{unit}: {state}")?,
+                        Lang::Fr => writeln!(out, "{unit} : {state}")?,
+                    }
                 }
             }
             Ok(ExitCode::Done)
@@ -100,13 +103,13 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                 {
                     if shipped.is_file() {
                         let using = lang.done(Done::Using(&shipped.to_string_lossy()));
-                        writeln!(out, "{using}: {}", lang.purpose(unit.purpose))?;
+                        writeln!(out, "{using}{}{}", lang.colon(), lang.purpose(unit.purpose))?;
                         continue;
                     }
                 }
                 if dry_run {
                     let would = lang.done(Done::WouldWrite(&here.to_string_lossy()));
-                    writeln!(out, "{would}: {}", lang.purpose(unit.purpose))?;
+                    writeln!(out, "{would}{}{}", lang.colon(), lang.purpose(unit.purpose))?;
                     if unit.content.starts_with(&[0xFF, 0xFE]) {
                         let utf16: Vec<u16> = unit.content[2..]
                             .chunks(2)
@@ -121,7 +124,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                 crate::fsops::write_file_creating_folders(&here, &unit.content, 0o644)
                     .with_context(|| lang.cannot_write(&here.to_string_lossy()))?;
                 let wrote = lang.done(Done::Wrote(&here.to_string_lossy()));
-                writeln!(out, "{wrote}: {}", lang.purpose(unit.purpose))?;
+                writeln!(out, "{wrote}{}{}", lang.colon(), lang.purpose(unit.purpose))?;
             }
             if can_register {
                 run_all(&schedule::register(platform, &root), dry_run, lang, out)?;

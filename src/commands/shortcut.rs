@@ -58,8 +58,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
         } else {
             dirs::home_dir().map(|h| crate::shortcut::desktop_of(&h))
         };
-        desktops
-            .push(desktop.context(lang.cannot_place(Place::OwnDesktop))?);
+        desktops.push(desktop.context(lang.cannot_place(Place::OwnDesktop))?);
     }
     let mut failed = 0;
     for desktop in &desktops {
@@ -70,7 +69,9 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
         };
         match done {
             Ok(Some(path)) if install => writeln!(out, "{}", path.display())?,
-            Ok(Some(path)) => writeln!(out, "{}", lang.done(Done::Removed(&path.to_string_lossy())))?,
+            Ok(Some(path)) => {
+                writeln!(out, "{}", lang.done(Done::Removed(&path.to_string_lossy())))?
+            }
             Ok(None) => {}
             Err(e) => {
                 failed += 1;

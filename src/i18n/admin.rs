@@ -20,6 +20,14 @@ pub enum Done<'a> {
 }
 
 impl Lang {
+    /// A colon between a path and what it is for: French puts a space before it.
+    pub fn colon(self) -> &'static str {
+        match self {
+            Lang::En => ": ",
+            Lang::Fr => " : ",
+        }
+    }
+
     pub fn purpose(self, p: Purpose) -> &'static str {
         match (self, p) {
             (Lang::En, Purpose::LinuxBoot) => {
@@ -82,6 +90,29 @@ impl Lang {
         }
     }
 
+    /// A unit's state as `systemctl is-enabled` prints it, in the person's language, with
+    /// systemctl's own word after it in French (the word IT searches for).
+    pub fn unit_state(self, state: &str) -> String {
+        let fr = match state {
+            "enabled" => "activé",
+            "enabled-runtime" => "activé jusqu'au redémarrage",
+            "disabled" => "désactivé",
+            "static" => "statique (lancé par une autre unité)",
+            "masked" | "masked-runtime" => "masqué",
+            "linked" | "linked-runtime" => "lié",
+            "alias" => "alias",
+            "indirect" => "indirect",
+            "generated" => "généré",
+            "transient" => "temporaire",
+            "not-found" => "introuvable",
+            _ => return state.to_owned(),
+        };
+        match self {
+            Lang::En => state.to_owned(),
+            Lang::Fr => format!("{fr} ({state})"),
+        }
+    }
+
     /// `schedule status` when the service manager cannot say (no systemd running, say).
     pub fn unit_state_unknown(self, why: &str) -> String {
         match self {
@@ -103,7 +134,9 @@ impl Lang {
         match self {
             Lang::En => format!("{path} is a link; gomme never follows links, so nothing was done"),
             Lang::Fr => {
-                format!("{path} est un lien ; gomme ne suit jamais les liens, rien n'a donc été fait")
+                format!(
+                    "{path} est un lien ; gomme ne suit jamais les liens, rien n'a donc été fait"
+                )
             }
         }
     }

@@ -5,6 +5,31 @@ use super::Lang;
 use crate::profile::Problem;
 
 impl Lang {
+    /// A system error in the person's language: Rust gives the C library's English text
+    /// whatever the locale. The common kinds are said in French, with the system's number.
+    pub fn io_error(self, e: &std::io::Error) -> String {
+        use std::io::ErrorKind as K;
+        if self == Lang::En {
+            return e.to_string();
+        }
+        let said = match e.kind() {
+            K::NotFound => "ce fichier ou dossier n'existe pas",
+            K::PermissionDenied => "accès refusé",
+            K::IsADirectory => "c'est un dossier",
+            K::NotADirectory => "un élément du chemin n'est pas un dossier",
+            K::StorageFull => "le disque est plein",
+            K::ReadOnlyFilesystem => "le disque est en lecture seule",
+            K::InvalidData => "le contenu n'est pas lisible (ni texte, ni UTF-8)",
+            K::TimedOut => "délai dépassé",
+            K::Interrupted => "interrompu",
+            _ => return e.to_string(),
+        };
+        match e.raw_os_error() {
+            Some(n) => format!("{said} (erreur système {n})"),
+            None => said.to_owned(),
+        }
+    }
+
     pub fn problem(self, p: &Problem) -> String {
         const INSTEAD_EN: &str = "looking at the folders instead";
         const INSTEAD_FR: &str = "gomme regarde les dossiers à la place";
@@ -56,7 +81,8 @@ impl Lang {
                 format!("ce dossier personnel ne peut pas être lu ({why})")
             }
             (Lang::Fr, Problem::CacheNotFolder) => {
-                "le dossier de cache est un lien ou n'est pas un dossier ; il n'est pas suivi".into()
+                "le dossier de cache est un lien ou n'est pas un dossier ; il n'est pas suivi"
+                    .into()
             }
             (Lang::Fr, Problem::SettingsLink) => {
                 format!("est un lien, qui n'est pas suivi ; {INSTEAD_FR}")
