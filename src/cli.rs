@@ -253,7 +253,8 @@ pub struct What {
     #[arg(long)]
     pub syslog: bool,
 
-    /// Print JSON instead of a table
+    /// Print the report as JSON (keys in English; schema in the README) instead of a table.
+    /// A clean in a terminal still asks first, on stderr, unless --yes
     #[arg(long)]
     pub json: bool,
 }

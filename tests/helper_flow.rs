@@ -98,6 +98,38 @@ fn in_a_terminal_clean_asks_first_and_cancel_changes_nothing() {
     );
 }
 
+/// `--json` changes the report's format, not whether a person is asked: in a terminal the
+/// question and its plan go to stderr, and stdout (here a file) gets the JSON alone.
+#[test]
+#[cfg_attr(
+    windows,
+    ignore = "drives gomme through a pseudo-terminal with util-linux `script`"
+)]
+fn in_a_terminal_a_json_clean_asks_first_too() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let json = copy.dir.path().join("report.json");
+    let before = snapshot(&home);
+    let args = format!(
+        "clean --json --home {} > {}",
+        home.display(),
+        json.display()
+    );
+    let (screen, code) = in_terminal(&args, "\n", "en_US.UTF-8");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Remove these traces?"), "{screen}");
+    assert_eq!(snapshot(&home), before, "cancelling changed the home");
+
+    let (screen, code) = in_terminal(&args, "y\n", "en_US.UTF-8");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Remove these traces?"), "{screen}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).unwrap()).expect("stdout is JSON alone");
+    assert_eq!(report["mode"], "clean");
+    assert!(report["totals"]["items"].as_u64().unwrap() > 0);
+    assert_ne!(snapshot(&home), before, "answering yes cleaned nothing");
+}
+
 #[test]
 #[cfg_attr(
     windows,

@@ -44,8 +44,10 @@ pub fn run(
         force_close,
         pause,
     } = flags;
-    let interactive =
-        !dry_run && !yes && !req.json && io::stdin().is_terminal() && io::stderr().is_terminal();
+    // Asked whatever the output's format: `--json` in a terminal is still a person who may
+    // not mean to erase. The question and the plan it is about go to stderr then, and stdout
+    // gets the JSON alone.
+    let interactive = !dry_run && !yes && io::stdin().is_terminal() && io::stderr().is_terminal();
     let mut opts = req.options.clone();
     // Only a plan that is shown needs its rows counted beforehand; the clean reports what it
     // removed.
@@ -65,11 +67,12 @@ pub fn run(
     let plan = plan::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
     progress.finish();
     if interactive {
+        let mut shown: &mut dyn Write = if req.json { &mut io::stderr() } else { out };
         plan.report()
-            .write_human_titled(out, lang, lang.title_confirm())
+            .write_human_titled(&mut shown, lang, lang.title_confirm())
             .context("cannot write the report")?;
         if !ask(lang.confirm(), lang) {
-            writeln!(out, "{}", lang.cancelled())?;
+            writeln!(shown, "{}", lang.cancelled())?;
             pause_if(pause, lang);
             return Ok(ExitCode::Done);
         }
@@ -82,7 +85,7 @@ pub fn run(
     }
     .noticed(&found);
     req.log.write(&report)?;
-    if interactive {
+    if interactive && !req.json {
         // The table was shown before the question; messages and the verdict follow.
         print_report(&report, false, lang, &mut io::sink())?;
     } else if dry_run && !req.json {
