@@ -271,3 +271,61 @@ fn the_english_detector_finds_the_english_messages() {
         assert!(!english_words(line).is_empty(), "{line}");
     }
 }
+
+/// A report with nothing to show has no table, no "A clean would remove:" over nothing and no
+/// "other" profiles; the audit has its own title.
+#[test]
+fn an_empty_report_has_no_empty_table_and_no_other_profiles() {
+    let copy = common::FixtureCopy::new();
+    let home = copy.home();
+    let home = home.to_str().unwrap();
+    let out = gomme()
+        .args(["clean", "--yes", "--home", home])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for (args, title) in [
+        (
+            &["audit", "--home", home][..],
+            "Audit: nothing was removed.\n",
+        ),
+        (
+            &["clean", "--dry-run", "--home", home],
+            "Dry run: nothing was removed.\n",
+        ),
+        (
+            &["audit", "--home", "/nonexistent/gomme"],
+            "Audit: nothing was removed.\n",
+        ),
+    ] {
+        let out = gomme().args(args).env("LANG", "C").output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with(title), "{args:?}:\n{stdout}");
+        assert!(!stdout.contains("would remove"), "{args:?}:\n{stdout}");
+        assert!(!stdout.contains("other profile"), "{args:?}:\n{stdout}");
+        assert!(
+            !stdout.contains("Category"),
+            "an empty table: {args:?}:\n{stdout}"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap();
+    let profiles = manifest["profiles"].as_array().unwrap().len();
+    let out = gomme().args(["audit", "--home", home]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("\n{profiles} profile(s): nothing to remove.")),
+        "{stdout}"
+    );
+    // With something to remove, the audit's title says so and the table follows.
+    let out = gomme()
+        .args(["audit", "--home", common::fixture_home().to_str().unwrap()])
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("Audit: nothing was removed. A clean would remove:\nBrowser"),
+        "{stdout}"
+    );
+}

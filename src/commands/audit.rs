@@ -1,9 +1,9 @@
 //! `gomme audit`: what a clean would remove, and a verdict that says "no trace" only when
 //! everything was read. Its exit code is a detection contract (see `exit_code.rs`).
 
-use super::{find, outcome, print_report, watch, Request};
+use super::{find, outcome, print_report_titled, watch, Request};
 use crate::exit_code::ExitCode;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Title};
 use crate::plan;
 use crate::report::Mode;
 use std::io::Write;
@@ -14,7 +14,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
     let found = find(&req.selection, lang)?;
     let report = plan::plan(&found, &opts).report().noticed(&found);
     req.log.write(&report)?;
-    print_report(&report, req.json, lang, out)?;
+    print_report_titled(&report, req.json, lang, out, Title::Audit)?;
     if !req.json {
         let t = &report.totals;
         writeln!(out, "{}", lang.audit_verdict(t.items, t.unchecked()))?;

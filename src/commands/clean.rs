@@ -69,7 +69,7 @@ pub fn run(
     if interactive {
         let mut shown: &mut dyn Write = if req.json { &mut io::stderr() } else { out };
         plan.report()
-            .write_human_titled(&mut shown, lang, lang.title_confirm())
+            .write_human_titled(&mut shown, lang, crate::i18n::Title::Confirm)
             .context("cannot write the report")?;
         if !ask(lang.confirm(), lang) {
             writeln!(shown, "{}", lang.cancelled())?;

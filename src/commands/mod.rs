@@ -211,11 +211,22 @@ pub fn print_report(
     lang: Lang,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    print_report_titled(report, json, lang, out, report.title())
+}
+
+/// [`print_report`] under another title than its mode's (the audit's).
+pub fn print_report_titled(
+    report: &Report,
+    json: bool,
+    lang: Lang,
+    out: &mut impl Write,
+    title: crate::i18n::Title,
+) -> anyhow::Result<()> {
     claim_output();
     if json {
         report.write_json(out)
     } else {
-        report.write_human(out, lang)
+        report.write_human_titled(out, lang, title)
     }
     .context("cannot write the report")?;
     for p in &report.profiles {

@@ -11,6 +11,16 @@ mod warnings;
 
 pub use admin::{AdminFor, Done, Place};
 
+/// Which report a title heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Title {
+    DryRun,
+    Audit,
+    Clean,
+    /// The plan shown before the helper's question.
+    Confirm,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -122,31 +132,41 @@ impl Lang {
         }
     }
 
-    pub fn title_dry_run(self) -> &'static str {
-        match self {
-            Lang::En => "Dry run: nothing was removed. A clean would remove:",
-            Lang::Fr => "Simulation : rien n'a été effacé. Un nettoyage effacerait :",
+    /// The report's title; `rows` says whether a table follows it.
+    pub fn title(self, t: Title, rows: bool) -> &'static str {
+        match (self, t, rows) {
+            (Lang::En, Title::DryRun, true) => {
+                "Dry run: nothing was removed. A clean would remove:"
+            }
+            (Lang::En, Title::DryRun, false) => "Dry run: nothing was removed.",
+            (Lang::En, Title::Audit, true) => "Audit: nothing was removed. A clean would remove:",
+            (Lang::En, Title::Audit, false) => "Audit: nothing was removed.",
+            (Lang::En, Title::Clean, true) => "Removed:",
+            (Lang::En, Title::Clean, false) => "Nothing was removed.",
+            (Lang::En, Title::Confirm, true) => "This will be removed:",
+            (Lang::En, Title::Confirm, false) => "Nothing to remove.",
+            (Lang::Fr, Title::DryRun, true) => {
+                "Simulation : rien n'a été effacé. Un nettoyage effacerait :"
+            }
+            (Lang::Fr, Title::DryRun, false) => "Simulation : rien n'a été effacé.",
+            (Lang::Fr, Title::Audit, true) => {
+                "Vérification : rien n'a été effacé. Un nettoyage effacerait :"
+            }
+            (Lang::Fr, Title::Audit, false) => "Vérification : rien n'a été effacé.",
+            (Lang::Fr, Title::Clean, true) => "Effacé :",
+            (Lang::Fr, Title::Clean, false) => "Rien n'a été effacé.",
+            (Lang::Fr, Title::Confirm, true) => "Voici ce qui va être effacé :",
+            (Lang::Fr, Title::Confirm, false) => "Rien à effacer.",
         }
     }
 
-    pub fn title_clean(self) -> &'static str {
-        match self {
-            Lang::En => "Removed:",
-            Lang::Fr => "Effacé :",
-        }
-    }
-
-    pub fn title_confirm(self) -> &'static str {
-        match self {
-            Lang::En => "This will be removed:",
-            Lang::Fr => "Voici ce qui va être effacé :",
-        }
-    }
-
-    pub fn nothing_in(self, profiles: usize) -> String {
-        match self {
-            Lang::En => format!("{profiles} other profile(s): nothing to remove."),
-            Lang::Fr => format!("{profiles} autre(s) profil(s) : rien à effacer."),
+    /// Profiles with nothing to remove, below a table of the others (`others`) or alone.
+    pub fn nothing_in(self, profiles: usize, others: bool) -> String {
+        match (self, others) {
+            (Lang::En, true) => format!("{profiles} other profile(s): nothing to remove."),
+            (Lang::En, false) => format!("{profiles} profile(s): nothing to remove."),
+            (Lang::Fr, true) => format!("{profiles} autre(s) profil(s) : rien à effacer."),
+            (Lang::Fr, false) => format!("{profiles} profil(s) : rien à effacer."),
         }
     }
 

@@ -2,18 +2,22 @@
 //! language. The model it prints is in `report/mod.rs`; the words come from `i18n`.
 
 use super::{Mode, ProfileList, Report, Status};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Title};
 use crate::sanitize::for_terminal;
 use std::io::{self, Write};
 
 impl Report {
     /// The human table: profile by category, items and sizes, then a totals line.
     pub fn write_human(&self, out: &mut impl Write, lang: Lang) -> io::Result<()> {
-        let title = match self.mode {
-            Mode::DryRun => lang.title_dry_run(),
-            Mode::Clean => lang.title_clean(),
-        };
-        self.write_human_titled(out, lang, title)
+        self.write_human_titled(out, lang, self.title())
+    }
+
+    /// The title of this report's own mode.
+    pub fn title(&self) -> Title {
+        match self.mode {
+            Mode::DryRun => Title::DryRun,
+            Mode::Clean => Title::Clean,
+        }
     }
 
     /// The same table under another title. Profiles with nothing to remove and nothing wrong
@@ -22,9 +26,13 @@ impl Report {
         &self,
         out: &mut impl Write,
         lang: Lang,
-        title: &str,
+        title: Title,
     ) -> io::Result<()> {
-        writeln!(out, "{title}")?;
+        let shown = |p: &&super::ProfileReport| {
+            p.counts().items > 0 || !matches!(p.status, Status::Planned | Status::Cleaned)
+        };
+        let any_row = self.profiles.iter().any(|p| shown(&p));
+        writeln!(out, "{}", lang.title(title, any_row))?;
         if self.profiles.is_empty() {
             return writeln!(out, "{}", lang.nothing_found());
         }
@@ -67,16 +75,13 @@ impl Report {
                 );
             }
         }
-        write_table(out, &rows, &[false, false, false, false, true, true])?;
-        let empty = self
-            .profiles
-            .iter()
-            .filter(|p| {
-                p.counts().items == 0 && matches!(p.status, Status::Planned | Status::Cleaned)
-            })
-            .count();
+        let others = rows.len() > 1;
+        if others {
+            write_table(out, &rows, &[false, false, false, false, true, true])?;
+        }
+        let empty = self.profiles.iter().filter(|p| !shown(p)).count();
         if empty > 0 {
-            writeln!(out, "{}", lang.nothing_in(empty))?;
+            writeln!(out, "{}", lang.nothing_in(empty, others))?;
         }
         let t = &self.totals;
         writeln!(
