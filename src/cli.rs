@@ -149,13 +149,14 @@ pub struct ShortcutTarget {
 
 #[derive(Debug, Args)]
 pub struct ScheduleTarget {
-    /// Install under this folder instead of the system (packaging, tests)
+    /// Act on the system files under this folder instead of / (a machine image being
+    /// prepared, tests)
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// The gomme program the runs start (default: this one)
     #[arg(long, value_name = "PATH")]
     pub exe: Option<PathBuf>,
-    /// Which system's files to produce (default: this one)
+    /// Which system's files (default: this one's)
     #[arg(long, value_enum)]
     pub platform: Option<PlatformArg>,
 }

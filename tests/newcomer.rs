@@ -329,3 +329,14 @@ fn an_empty_report_has_no_empty_table_and_no_other_profiles() {
         "{stdout}"
     );
 }
+
+/// Each subcommand's help says what its own options do (status installs nothing).
+#[test]
+fn schedule_help_fits_each_subcommand() {
+    for sub in ["status", "remove"] {
+        let out = gomme().args(["schedule", sub, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("--root"), "{help}");
+        assert!(!help.contains("Install under"), "{sub}: {help}");
+    }
+}

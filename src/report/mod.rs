@@ -75,7 +75,7 @@ impl ProfileReport {
             path: profile.path.clone(),
             status,
             categories,
-            error: (!errors.is_empty()).then(|| errors.join("; ")),
+            error: (!errors.is_empty()).then(|| one_line(&profile.path, errors)),
             account: profile
                 .home
                 .file_name()
@@ -180,5 +180,86 @@ impl ProfileList<'_> {
     pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
+    }
+}
+
+/// A profile's errors in one line: paths inside the profile named from it (`places.sqlite`,
+/// the profile is named beside), and one error met by several categories said once, with
+/// them all (`downloads, history: database places.sqlite: file is not a database`).
+fn one_line(profile: &std::path::Path, errors: &[String]) -> String {
+    let inside = format!("{}{}", profile.display(), std::path::MAIN_SEPARATOR);
+    let mut merged: Vec<(Vec<String>, String)> = Vec::new();
+    for e in errors {
+        let e = e.replace(&inside, "");
+        let (cats, what) = match e.split_once(": ") {
+            Some((cats, what))
+                if cats
+                    .split(", ")
+                    .all(|c| Category::ALL.iter().any(|k| k.id() == c)) =>
+            {
+                (
+                    cats.split(", ").map(str::to_owned).collect(),
+                    what.to_owned(),
+                )
+            }
+            _ => (Vec::new(), e.clone()),
+        };
+        // One database that failed several steps is said once: by the error that says what
+        // became of it ("not changed"), else its first.
+        let database = |w: &str| {
+            w.strip_prefix("database ")
+                .and_then(|r| r.split_once(": "))
+                .map(|(db, _)| db.to_owned())
+        };
+        let same =
+            |w: &String| *w == what || (database(w).is_some() && database(w) == database(&what));
+        match merged.iter_mut().find(|(_, w)| same(w)) {
+            Some((have, said)) => {
+                for c in cats {
+                    if !have.contains(&c) {
+                        have.push(c);
+                    }
+                }
+                if what.ends_with("not changed") && !said.ends_with("not changed") {
+                    *said = what;
+                }
+            }
+            None => merged.push((cats, what)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut cats, what)| {
+            if cats.is_empty() {
+                return what;
+            }
+            cats.sort_by_key(|c| Category::ALL.iter().position(|k| k.id() == c));
+            format!("{}: {what}", cats.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    #[test]
+    fn one_database_failing_several_steps_is_said_once_from_the_profile() {
+        let profile = Path::new("/home/u/.mozilla/firefox/x.usager");
+        let errors = [
+            "downloads: database /home/u/.mozilla/firefox/x.usager/places.sqlite: no such table: moz_annos".to_owned(),
+            "history, downloads: database /home/u/.mozilla/firefox/x.usager/places.sqlite: unknown layout (no table moz_places); not changed".to_owned(),
+            "cookies: database /home/u/.mozilla/firefox/x.usager/cookies.sqlite: file is not a database".to_owned(),
+            "cache: /home/u/.cache/mozilla/firefox/x.usager/cache2 is a link".to_owned(),
+        ];
+        assert_eq!(
+            one_line(profile, &errors),
+            "history, downloads: database places.sqlite: unknown layout (no table moz_places); \
+             not changed; cookies: database cookies.sqlite: file is not a database; \
+             cache: /home/u/.cache/mozilla/firefox/x.usager/cache2 is a link"
+        );
     }
 }

@@ -262,6 +262,28 @@ enum Run {
     Probe,
 }
 
+/// Reads the schema of the database attached as `name` (from `path`), so that an error in
+/// it names `path`.
+fn check_attached(conn: &Connection, name: &str, path: &Path) -> Result<()> {
+    let read = format!(
+        "SELECT count(*) FROM \"{}\".sqlite_master",
+        name.replace('"', "\"\"")
+    );
+    let tables: i64 = conn
+        .query_row(&read, [], |r| r.get(0))
+        .map_err(|e| Error::Sqlite {
+            path: path.into(),
+            source: e,
+        })?;
+    if tables == 0 {
+        return Err(Error::Schema {
+            path: path.into(),
+            what: "it holds no tables (emptied?)".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Runs the steps in one transaction (see [`Run`]); the rows changed per step.
 fn run(
     conn: &Connection,
@@ -280,9 +302,19 @@ fn run(
     }
     let tables = table_names(conn).map_err(sql)?;
     check_schema(conn, path, &tables, &clean.schema)?;
-    for (name, other) in attach {
+    for ((name, other), (_, path)) in attach.iter().zip(&clean.attach) {
         conn.execute("ATTACH DATABASE ?1 AS ?2", (other, name))
-            .map_err(sql)?;
+            .map_err(|e| Error::Sqlite {
+                path: path.clone(),
+                source: e,
+            })?;
+    }
+    // A damaged attached database is named as itself: it would otherwise fail the first step
+    // that reads it, under this database's name (favicons blamed for a broken places).
+    if how == Run::Real {
+        for (name, other) in &clean.attach {
+            check_attached(conn, name, other)?;
+        }
     }
     conn.pragma_update(None, "secure_delete", true)
         .map_err(sql)?;

@@ -141,10 +141,18 @@ impl Scratch {
         let mut attached = Vec::new();
         for (name, other) in attach {
             attached.push(match self.copy_of(other)? {
-                Copy::File(path) => (name, Attached::File(path_value(path))),
+                Copy::File(path) => (name, other, Attached::File(path_value(path))),
                 Copy::Memory(conn) => (
                     name,
-                    Attached::Image(conn.serialize("main").map_err(sql)?.to_vec()),
+                    other,
+                    Attached::Image(
+                        conn.serialize("main")
+                            .map_err(|e| Error::Sqlite {
+                                path: other.clone(),
+                                source: e,
+                            })?
+                            .to_vec(),
+                    ),
                 ),
             });
         }
@@ -153,21 +161,31 @@ impl Scratch {
             Copy::Memory(conn) => conn,
             Copy::File(path) => owned.insert(open_scratch_file(path, db)?),
         };
-        for (name, copy) in &attached {
+        // Read before anything is attached: a damaged attached database must not be blamed on
+        // this one (SQLite reads every attached schema at the first statement).
+        conn.query_row("SELECT count(*) FROM main.sqlite_master", [], |_| Ok(()))
+            .map_err(sql)?;
+        for (name, other, copy) in &attached {
             match copy {
                 Attached::File(path) => {
                     conn.execute("ATTACH DATABASE ?1 AS ?2", (path, name))
-                        .map_err(sql)?;
+                        .map_err(|e| Error::Sqlite {
+                            path: other.to_path_buf(),
+                            source: e,
+                        })?;
                 }
                 Attached::Image(bytes) => {
                     conn.execute("ATTACH DATABASE ':memory:' AS ?1", [name])
                         .map_err(sql)?;
-                    deserialize(conn, name, db, bytes)?;
+                    deserialize(conn, name, other, bytes)?;
                 }
             }
         }
+        for (name, other) in attach {
+            super::check_attached(conn, name, other)?;
+        }
         let out = f(&*conn);
-        for (name, _) in &attached {
+        for (name, _, _) in &attached {
             let _ = conn.execute("DETACH DATABASE ?1", [name]);
         }
         out
@@ -211,6 +229,11 @@ fn open_scratch_file(path: &Path, db: &Path) -> Result<Connection> {
 
 /// Loads the database image `bytes` into the schema `schema` of `conn`.
 fn deserialize(conn: &mut Connection, schema: &str, db: &Path, bytes: &[u8]) -> Result<()> {
+    // An empty file is an empty database to SQLite; an empty image is refused ("out of
+    // memory"). The fresh schema is that empty database already.
+    if bytes.is_empty() {
+        return Ok(());
+    }
     conn.deserialize_read_exact(schema, bytes, bytes.len(), false)
         .map_err(|e| Error::Sqlite {
             path: db.into(),

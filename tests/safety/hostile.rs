@@ -20,6 +20,9 @@ struct Expect {
     leftovers: Vec<String>,
     /// Text stderr or the JSON errors must hold (a file name).
     mentions: Vec<String>,
+    /// Databases no error may blame (`database X: …`): the intact ones beside a damaged one,
+    /// which must not be said of another that reads it (favicons for a broken places).
+    not_blamed: Vec<String>,
     /// Files (relative to the home) that must be left byte-identical.
     unchanged: Vec<String>,
     limit: Duration,
@@ -31,6 +34,7 @@ impl Expect {
             codes: codes.to_vec(),
             leftovers: Vec::new(),
             mentions: Vec::new(),
+            not_blamed: Vec::new(),
             unchanged: Vec::new(),
             limit: Duration::from_secs(60),
         }
@@ -41,6 +45,10 @@ impl Expect {
     }
     fn mentions(mut self, m: &str) -> Self {
         self.mentions.push(m.to_owned());
+        self
+    }
+    fn not_blamed(mut self, dbs: &[String]) -> Self {
+        self.not_blamed.extend(dbs.iter().cloned());
         self
     }
     fn unchanged(mut self, f: &str) -> Self {
@@ -191,6 +199,14 @@ fn check_clean(case: &mut Case, home: &Path, tmp: &Path, expect: &Expect) {
             || format!("no message names {m}: {}", tail(&run.stderr)),
         );
     }
+    let errors: Vec<String> = run.profiles().into_iter().map(|(_, _, e)| e).collect();
+    for error in errors.iter().chain(std::iter::once(&run.stderr)) {
+        for db in &expect.not_blamed {
+            let blamed = error.contains(&format!("database {db}:"))
+                || error.contains(&format!("{}{db}:", std::path::MAIN_SEPARATOR));
+            case.check(!blamed, || format!("intact {db} blamed: {error}"));
+        }
+    }
     if run.code == Some(4) {
         let named = run.profiles().iter().any(|(path, status, error)| {
             status == "error" && !error.is_empty() && !path.is_empty()
@@ -244,6 +260,14 @@ fn databases(cases: &mut Vec<(String, Setup, Expect)>) {
     ];
     for (d, db) in dbs.iter().enumerate() {
         let file = db.rsplit('/').next().unwrap().to_owned();
+        // The other databases of the same profile, intact in this case.
+        let folder = db.rsplit_once('/').map(|(f, _)| f).unwrap_or_default();
+        let intact: Vec<String> = dbs
+            .iter()
+            .filter(|o| *o != db && o.rsplit_once('/').map(|(f, _)| f) == Some(folder))
+            .map(|o| o.rsplit('/').next().unwrap().to_owned())
+            .filter(|o| *o != file)
+            .collect();
         type DbDamage = (&'static str, fn(&Path, u64));
         let damage: [DbDamage; 5] = [
             ("emptied", |p, _| truncate(p, Some(0))),
@@ -278,7 +302,7 @@ fn databases(cases: &mut Vec<(String, Setup, Expect)>) {
                     }
                     f(&p, seed);
                 }),
-                expect.mentions(&file),
+                expect.mentions(&file).not_blamed(&intact),
             ));
         }
     }
