@@ -340,3 +340,49 @@ fn schedule_help_fits_each_subcommand() {
         assert!(!help.contains("Install under"), "{sub}: {help}");
     }
 }
+
+/// The README's first command shows the downloaded files with their sizes, and its `--clean`
+/// leaves no trace — the files included — on the copy it makes of the bundled home.
+#[cfg(unix)]
+#[test]
+fn the_readme_demo_counts_and_removes_the_downloaded_files() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/demo");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&demo)
+            .args(args)
+            .env("GOMME", env!("CARGO_BIN_EXE_gomme"))
+            .env("LANG", "C")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), stderr)
+    };
+    let report: serde_json::Value = serde_json::from_str(&run(&["--json"]).0).unwrap();
+    let profiles = report["profiles"].as_array().unwrap();
+    let downloads: Vec<u64> = profiles
+        .iter()
+        .filter(|p| p["categories"]["downloads"]["items"].as_u64().unwrap_or(0) > 0)
+        .map(|p| p["categories"]["downloads"]["bytes"].as_u64().unwrap())
+        .collect();
+    assert!(downloads.len() >= 4, "{report:#}");
+    // Each profile's downloaded files are there to be removed: their bytes count.
+    assert!(downloads.iter().all(|b| *b > 0), "{downloads:?}");
+    let (screen, said) = run(&["--clean", "--keep"]);
+    assert!(
+        screen.trim_end().ends_with("No trace left to remove."),
+        "{screen}"
+    );
+    let copy = said
+        .lines()
+        .find_map(|l| l.strip_prefix("the copy: "))
+        .map(std::path::PathBuf::from)
+        .expect("--keep says where the copy is");
+    let left: Vec<String> = std::fs::read_dir(copy.join("Downloads"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("recu-"))
+        .collect();
+    std::fs::remove_dir_all(copy.parent().unwrap()).unwrap();
+    assert!(left.is_empty(), "downloaded files left: {left:?}");
+}
