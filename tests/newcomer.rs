@@ -386,3 +386,54 @@ fn the_readme_demo_counts_and_removes_the_downloaded_files() {
     std::fs::remove_dir_all(copy.parent().unwrap()).unwrap();
     assert!(left.is_empty(), "downloaded files left: {left:?}");
 }
+
+/// Without systemctl (or a running systemd) `schedule status` says the state is unknown and
+/// why, instead of an empty state.
+#[cfg(target_os = "linux")]
+#[test]
+fn schedule_status_without_systemctl_says_it_cannot_tell() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = gomme()
+        .args(["schedule", "status"])
+        .env("PATH", empty.path())
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for unit in ["gomme-boot.service", "gomme-logout.service"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(unit))
+            .unwrap_or_else(|| panic!("no line for {unit}: {stdout}"));
+        assert!(
+            line.contains(": state unknown: systemctl could not say ("),
+            "{line}"
+        );
+    }
+}
+
+/// An absolute `Path=/etc` in profiles.ini is outside the home, not "through a link".
+#[cfg(unix)]
+#[test]
+fn an_absolute_profile_path_elsewhere_is_outside_not_a_link() {
+    let home = tempfile::tempdir().unwrap();
+    let ff = home.path().join(".mozilla/firefox");
+    std::fs::create_dir_all(&ff).unwrap();
+    std::fs::write(
+        ff.join("profiles.ini"),
+        "[Profile0]\nName=x\nIsRelative=0\nPath=/etc\n",
+    )
+    .unwrap();
+    let out = gomme()
+        .args(["profiles", "--home", home.path().to_str().unwrap()])
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/etc is outside this home; not looked at"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("link"), "{stderr}");
+}
