@@ -237,7 +237,7 @@ pub fn print_report_titled(
             }
             Status::Error => {
                 if let Some(error) = &p.error {
-                    crate::say!("gomme: {}", for_terminal(error));
+                    crate::say!("gomme: {}", for_terminal(&lang.profile_error(error)));
                 }
                 crate::say!(
                     "gomme: {}",
