@@ -18,7 +18,6 @@
 #![cfg(target_os = "linux")]
 
 mod common;
-mod support;
 
 #[path = "safety/crash.rs"]
 mod crash;

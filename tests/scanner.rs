@@ -1,21 +1,19 @@
-//! Tests of the trace scanner (tests/support): each decoder on small
+//! Tests of the trace scanner (crates/trace-scanner): each decoder on small
 //! inputs built with the real formats, the fixture (every planted marker
 //! must be found), and the manifest/fixture agreement check.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
 #![allow(clippy::disallowed_methods)]
 
-mod support;
-
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
-use support::manifest::{Manifest, Marker};
-use support::matcher::{Encoding, Matcher};
-use support::scanner::{scan, scan_manifest, scan_tokens, ScanReport, State};
-use support::{chromium_crypt, decode, der, leveldb, nss};
+use trace_scanner::manifest::{Manifest, Marker};
+use trace_scanner::matcher::{Encoding, Matcher};
+use trace_scanner::scanner::{scan, scan_manifest, scan_tokens, ScanReport, State};
+use trace_scanner::{chromium_crypt, decode, der, leveldb, nss};
 
 fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()

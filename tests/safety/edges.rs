@@ -407,7 +407,7 @@ fn others_cleaned(case: &mut Case, home: &Path, allowed: &[&str]) {
 }
 
 /// Trace markers still found under `rel` (relative to the home).
-fn traces_under(report: &crate::support::scanner::ScanReport, rel: &str) -> Vec<String> {
+fn traces_under(report: &trace_scanner::scanner::ScanReport, rel: &str) -> Vec<String> {
     let mut out = Vec::new();
     for marker in report.traces(None) {
         for finding in report.findings_for(&marker.token) {

@@ -3,8 +3,6 @@
 //! home shows), snapshots of what lies outside a home, and gomme run with a deadline.
 
 use crate::common;
-use crate::support::manifest::Manifest;
-use crate::support::scanner;
 use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::fs;
@@ -15,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use trace_scanner::manifest::Manifest;
+use trace_scanner::scanner;
 
 /// Prints a line on the real standard output, past the test harness's capture: the figures
 /// must show in `cargo test` output with or without `--nocapture`.

@@ -6,12 +6,12 @@
 //! stale, and no longer block a clean.
 
 use crate::harness::*;
-use crate::support::scanner::ScanReport;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use trace_scanner::scanner::ScanReport;
 
 /// A browser this test started; killed (by its PID) on drop.
 pub struct Browser {
