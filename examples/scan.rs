@@ -3,11 +3,8 @@
 //! `cargo run --release --example scan -- <home> <manifest> [--details]`
 //! (`<home>` may be `-` for the manifest's own home).
 
-// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
-#![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
-
-#[path = "../tests/support/mod.rs"]
-mod support;
+// A command-line tool: its output is println!/eprintln! by design.
+#![allow(clippy::disallowed_macros)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,7 +18,7 @@ fn main() -> ExitCode {
         eprintln!("usage: scan <home|-> <manifest.json> [--details]");
         return ExitCode::from(2);
     };
-    let manifest = match support::manifest::Manifest::load(manifest) {
+    let manifest = match trace_scanner::manifest::Manifest::load(manifest) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{e:#}");
@@ -34,7 +31,7 @@ fn main() -> ExitCode {
         PathBuf::from(home)
     };
     let start = Instant::now();
-    let report = support::scanner::scan(&home, &manifest.markers);
+    let report = trace_scanner::scanner::scan(&home, &manifest.markers);
     let took = start.elapsed();
     print!("{report}");
     if details {

@@ -7,13 +7,12 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
-mod support;
 
 use common::browser::{self, serve_page};
 use common::{gomme, FixtureCopy};
 use std::path::Path;
 use std::time::Duration;
-use support::nss::{open_key4, Key4};
+use trace_scanner::nss::{open_key4, Key4};
 
 /// Waits for a browser we started; it must end with an exit status (or be ended by us, and
 /// fail, past the limit).

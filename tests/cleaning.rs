@@ -6,11 +6,10 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
-mod support;
 
 use common::{counters, gomme, gomme_json, snapshot, FixtureCopy};
-use support::manifest::Manifest;
-use support::scanner::{scan, ScanReport};
+use trace_scanner::manifest::Manifest;
+use trace_scanner::scanner::{scan, ScanReport};
 
 fn manifest() -> Manifest {
     Manifest::load(common::manifest_path()).unwrap()

@@ -5,7 +5,6 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
-mod support;
 
 #[cfg(unix)]
 use common::browser;
@@ -166,7 +165,7 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
     use std::os::unix::process::ExitStatusExt;
     let copy = FixtureCopy::new();
     let home = copy.home();
-    let manifest = support::manifest::Manifest::load(common::manifest_path()).unwrap();
+    let manifest = trace_scanner::manifest::Manifest::load(common::manifest_path()).unwrap();
     let firefox_profile = home.join(
         &manifest
             .markers
@@ -260,7 +259,7 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
     );
 
     // The profiles are clean, and the browsers start on them again.
-    let mut report = support::scanner::scan(&home, &manifest.markers);
+    let mut report = trace_scanner::scanner::scan(&home, &manifest.markers);
     report.set_kept_domains(&[]);
     let traces: Vec<&str> = report
         .traces(None)

@@ -18,7 +18,6 @@
 #![cfg(target_os = "linux")]
 
 mod common;
-mod support;
 
 #[path = "safety/crash.rs"]
 mod crash;
@@ -63,7 +62,7 @@ fn family(name: &'static str, alone: bool, run: fn(&mut Figures)) {
              detection cases"
         ));
     }
-    harness::fixture_names_match_the_manifest();
+    harness::fixture_profiles_are_in_the_home();
     let start = Instant::now();
     let mut figures = Figures::new(name);
     run(&mut figures);

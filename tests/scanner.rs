@@ -1,21 +1,19 @@
-//! Tests of the trace scanner (tests/support): each decoder on small
+//! Tests of the trace scanner (crates/trace-scanner): each decoder on small
 //! inputs built with the real formats, the fixture (every planted marker
 //! must be found), and the manifest/fixture agreement check.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
 #![allow(clippy::disallowed_methods, clippy::disallowed_macros)]
 
-mod support;
-
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
-use support::manifest::{Manifest, Marker};
-use support::matcher::{Encoding, Matcher};
-use support::scanner::{scan, scan_manifest, scan_tokens, ScanReport, State};
-use support::{chromium_crypt, decode, der, leveldb, nss};
+use trace_scanner::manifest::{Manifest, Marker};
+use trace_scanner::matcher::{Encoding, Matcher};
+use trace_scanner::scanner::{scan, scan_manifest, scan_tokens, ScanReport, State};
+use trace_scanner::{chromium_crypt, decode, der, leveldb, nss};
 
 fn home() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()
@@ -930,6 +928,70 @@ fn fixture_manifest_agrees_with_home() {
         "manifest and fixture disagree:\n{}",
         problems.join("\n")
     );
+}
+
+/// The random part of the fixture's Firefox profile folders (`<8 random characters>.<name>`):
+/// regenerating the fixture changes them, so tests look profiles up in the manifest instead.
+fn random_profile_names(m: &Manifest) -> Vec<String> {
+    m.profiles
+        .iter()
+        .filter(|p| p.browser == "firefox")
+        .map(|p| {
+            let folder = Path::new(&p.path).file_name().unwrap().to_str().unwrap();
+            let (salt, _) = folder.split_once('.').unwrap();
+            assert!(
+                salt.len() == 8 && salt.bytes().all(|b| b.is_ascii_alphanumeric()),
+                "{folder}: not a Firefox <salt>.<name> folder"
+            );
+            salt.to_owned()
+        })
+        .collect()
+}
+
+/// The Rust sources under `roots` that contain one of `names`, with the name.
+fn sources_naming(roots: &[PathBuf], names: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for root in roots {
+        for e in walkdir::WalkDir::new(root).follow_links(false) {
+            let e = e.unwrap();
+            if !e.file_type().is_file() || e.path().extension() != Some("rs".as_ref()) {
+                continue;
+            }
+            let text = fs::read_to_string(e.path()).unwrap();
+            for name in names.iter().filter(|n| text.contains(n.as_str())) {
+                found.push(format!("{}: {name}", e.path().display()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_test_source_names_a_random_fixture_profile_folder() {
+    let m = fixture_manifest();
+    let names = random_profile_names(&m);
+    assert_eq!(names.len(), 3, "the fixture's three Firefox profiles");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let roots: Vec<PathBuf> = ["tests", "examples", "crates/trace-scanner"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    let found = sources_naming(&roots, &names);
+    assert!(
+        found.is_empty(),
+        "look the profile up in the manifest (common::fixture_profile) instead:\n{}",
+        found.join("\n")
+    );
+    // The search finds a name where there is one.
+    let h = home();
+    write(
+        &h.path().join("a/b.rs"),
+        format!("const P: &str = \".mozilla/firefox/{}.usager\";", names[0]).as_bytes(),
+    );
+    write(&h.path().join("a/c.txt"), names[1].as_bytes());
+    let found = sources_naming(&[h.path().to_path_buf()], &names);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].ends_with(&format!("b.rs: {}", names[0])));
 }
 
 fn copy_tree(from: &Path, to: &Path) {

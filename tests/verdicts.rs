@@ -5,14 +5,13 @@
 #![allow(clippy::disallowed_methods)]
 
 mod common;
-mod support;
 
 use common::{gomme, FixtureCopy};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-use support::manifest::Manifest;
+use trace_scanner::manifest::Manifest;
 
 fn manifest() -> Manifest {
     Manifest::load(common::manifest_path()).unwrap()
@@ -291,7 +290,7 @@ fn a_chromium_profile_without_preferences_is_found_and_cleaned() {
         found.iter().any(|p| Path::new(p) == real),
         "{profile} is not found without its Preferences: {found:?}"
     );
-    let before = support::scanner::scan(&home, &manifest().markers);
+    let before = trace_scanner::scanner::scan(&home, &manifest().markers);
     let left_before: Vec<_> = before
         .traces(None)
         .into_iter()
@@ -303,7 +302,7 @@ fn a_chromium_profile_without_preferences_is_found_and_cleaned() {
     );
     let r = run(&["clean", "--yes", "--home", home.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    let mut after = support::scanner::scan(&home, &manifest().markers);
+    let mut after = trace_scanner::scanner::scan(&home, &manifest().markers);
     after.set_kept_domains(&[]);
     let left: Vec<String> = after
         .traces(None)

@@ -14,15 +14,14 @@
 // `cfg(wine)` is set by scripts/test-windows only.
 
 mod common;
-mod support;
 
 use common::{counters, gomme, gomme_json, snapshot, FixtureCopy};
 use std::collections::BTreeSet;
 use std::fs::{self, File, OpenOptions};
 use std::os::windows::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use support::manifest::Manifest;
-use support::scanner::scan;
+use trace_scanner::manifest::Manifest;
+use trace_scanner::scanner::scan;
 
 const FILE_SHARE_DELETE: u32 = 0x4;
 const FILE_FLAG_DELETE_ON_CLOSE: u32 = 0x0400_0000;

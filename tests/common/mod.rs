@@ -228,7 +228,7 @@ pub fn fixture_profile(browser: &str, name: &str) -> String {
         .to_owned()
 }
 
-/// [`fixture_profile`]'s folder name alone (`cxmi1msw.usager`).
+/// [`fixture_profile`]'s folder name alone (Firefox: `<random>.usager`).
 pub fn fixture_profile_folder(browser: &str, name: &str) -> String {
     Path::new(&fixture_profile(browser, name))
         .file_name()

@@ -361,7 +361,7 @@ fn browser_lock() -> &'static Mutex<()> {
 fn start_browsers(case: &mut Case, home: &Path, i: usize) {
     let _one = browser_lock().lock().unwrap_or_else(|e| e.into_inner());
     let url = format!("http://127.0.0.1:{}/crash-{i}", page_port());
-    let ff = [FF_USAGER, FF_ESR][i % 2];
+    let ff = [ff_usager(), ff_esr()][i % 2];
     let ch = ["Default", "Profile 1"][i % 2];
 
     let shot = home.with_file_name("shot.png");
@@ -408,7 +408,7 @@ fn start_browsers(case: &mut Case, home: &Path, i: usize) {
         .arg(&url)
         .status();
     case.check(status.is_ok(), || "chromium did not start".into());
-    let history = home.join(CH_DATA).join(ch).join("History");
+    let history = home.join(ch_data()).join(ch).join("History");
     let visited = rusqlite::Connection::open(&history)
         .and_then(|c| {
             c.query_row("SELECT count(*) FROM urls WHERE url = ?1", [&url], |r| {

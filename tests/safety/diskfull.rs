@@ -31,7 +31,7 @@ fn states(home: &Path) -> BTreeMap<PathBuf, Result<Vec<String>, String>> {
         out.insert(db.strip_prefix(home).unwrap().to_path_buf(), rows);
     }
     for prefs in ["Default", "Profile 1"] {
-        let p = home.join(CH_DATA).join(prefs).join("Preferences");
+        let p = home.join(ch_data()).join(prefs).join("Preferences");
         let value = fs::read(&p).map_err(|e| e.to_string()).and_then(|b| {
             serde_json::from_slice::<serde_json::Value>(&b)
                 .map(|v| vec![v.to_string()])

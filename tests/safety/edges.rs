@@ -407,7 +407,7 @@ fn others_cleaned(case: &mut Case, home: &Path, allowed: &[&str]) {
 }
 
 /// Trace markers still found under `rel` (relative to the home).
-fn traces_under(report: &crate::support::scanner::ScanReport, rel: &str) -> Vec<String> {
+fn traces_under(report: &trace_scanner::scanner::ScanReport, rel: &str) -> Vec<String> {
     let mut out = Vec::new();
     for marker in report.traces(None) {
         for finding in report.findings_for(&marker.token) {
@@ -1265,17 +1265,17 @@ fn is_mount_point(path: &Path) -> bool {
 fn mount_jobs(work: &mut Work, root: &Path) {
     let j = |a: &str, b: &str| format!("{a}/{b}");
     // (where, kiosk mode, where traces may stay: the profile the mount hides)
-    let ff: &[&str] = &[FF_USAGER, FF_CACHE_USAGER, "Downloads"];
-    let ch: &[&str] = &[CH_DEFAULT, CH_CACHE_DEFAULT, "Downloads"];
+    let ff: &[&str] = &[ff_usager(), ff_cache_usager(), "Downloads"];
+    let ch: &[&str] = &[ch_default(), ch_cache_default(), "Downloads"];
     let places: Vec<(String, bool, &[&str])> = vec![
-        (FF_USAGER.to_owned(), false, ff),
-        (FF_CACHE_USAGER.to_owned(), false, ff),
-        (j(FF_USAGER, "storage/default"), false, ff),
-        (j(FF_USAGER, "sessionstore-backups"), false, ff),
-        (CH_DEFAULT.to_owned(), false, ch),
-        (j(CH_DEFAULT, "Local Storage"), false, ch),
-        (j(CH_DEFAULT, "IndexedDB"), false, ch),
-        (CH_CACHE_DEFAULT.to_owned(), false, ch),
+        (ff_usager().to_owned(), false, ff),
+        (ff_cache_usager().to_owned(), false, ff),
+        (j(ff_usager(), "storage/default"), false, ff),
+        (j(ff_usager(), "sessionstore-backups"), false, ff),
+        (ch_default().to_owned(), false, ch),
+        (j(ch_default(), "Local Storage"), false, ch),
+        (j(ch_default(), "IndexedDB"), false, ch),
+        (ch_cache_default().to_owned(), false, ch),
         ("Downloads".to_owned(), true, &["Downloads"]),
     ];
     for (i, (at, kiosk, leftovers)) in places.into_iter().enumerate() {
@@ -1383,39 +1383,39 @@ fn hard_link_jobs(work: &mut Work, root: &Path) {
     ] {
         for side in ["", "-wal", "-journal"] {
             files.push((
-                format!("{FF_USAGER}/{db}{side}"),
-                FF_USAGER,
-                FF_CACHE_USAGER,
+                format!("{}/{db}{side}", ff_usager()),
+                ff_usager(),
+                ff_cache_usager(),
                 true,
             ));
         }
     }
     files.push((
-        format!("{FF_USAGER}/logins.json"),
-        FF_USAGER,
-        FF_CACHE_USAGER,
+        format!("{}/logins.json", ff_usager()),
+        ff_usager(),
+        ff_cache_usager(),
         true,
     ));
     for db in ["History", "Cookies", "Web Data", "Login Data"] {
         for side in ["", "-wal", "-journal"] {
             files.push((
-                format!("{CH_DEFAULT}/{db}{side}"),
-                CH_DEFAULT,
-                CH_CACHE_DEFAULT,
+                format!("{}/{db}{side}", ch_default()),
+                ch_default(),
+                ch_cache_default(),
                 true,
             ));
         }
     }
     files.push((
-        format!("{CH_DEFAULT}/Preferences"),
-        CH_DEFAULT,
-        CH_CACHE_DEFAULT,
+        format!("{}/Preferences", ch_default()),
+        ch_default(),
+        ch_cache_default(),
         true,
     ));
     // Read only (the list of profiles): refused or read, never written.
     files.push((
-        format!("{CH_DATA}/Local State"),
-        CH_DATA,
+        format!("{}/Local State", ch_data()),
+        ch_data(),
         ".cache/chromium",
         false,
     ));
@@ -1504,14 +1504,14 @@ enum Runner {
 fn fifo_jobs(work: &mut Work, root: &Path, strict: bool, shield_ok: bool) {
     let mut paths: Vec<(String, Runner)> = Vec::new();
     let dbs = [
-        (FF_USAGER, "places.sqlite"),
-        (FF_USAGER, "cookies.sqlite"),
-        (FF_USAGER, "formhistory.sqlite"),
-        (FF_USAGER, "favicons.sqlite"),
-        (CH_DEFAULT, "History"),
-        (CH_DEFAULT, "Cookies"),
-        (CH_DEFAULT, "Web Data"),
-        (CH_DEFAULT, "Login Data"),
+        (ff_usager(), "places.sqlite"),
+        (ff_usager(), "cookies.sqlite"),
+        (ff_usager(), "formhistory.sqlite"),
+        (ff_usager(), "favicons.sqlite"),
+        (ch_default(), "History"),
+        (ch_default(), "Cookies"),
+        (ch_default(), "Web Data"),
+        (ch_default(), "Login Data"),
     ];
     for (profile, db) in dbs {
         for side in ["-wal", "-shm", "-journal"] {
@@ -1521,10 +1521,10 @@ fn fifo_jobs(work: &mut Work, root: &Path, strict: bool, shield_ok: bool) {
     for rel in [
         ".mozilla/firefox/profiles.ini".to_owned(),
         ".mozilla/firefox/installs.ini".to_owned(),
-        format!("{FF_USAGER}/prefs.js"),
-        format!("{FF_USAGER}/logins.json"),
-        format!("{CH_DEFAULT}/Preferences"),
-        format!("{CH_DATA}/Local State"),
+        format!("{}/prefs.js", ff_usager()),
+        format!("{}/logins.json", ff_usager()),
+        format!("{}/Preferences", ch_default()),
+        format!("{}/Local State", ch_data()),
     ] {
         paths.push((rel, Runner::Clean));
     }
@@ -1638,23 +1638,34 @@ fn swap_jobs(work: &mut Work, root: &Path, strict: bool) {
     let usager_places: &'static str = Box::leak(
         format!(
             "{}/places.sqlite",
-            Path::new(FF_USAGER).file_name().unwrap().to_string_lossy()
+            Path::new(ff_usager())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
         )
         .into_boxed_str(),
     );
     let cases = [
         (
             usager_places,
-            format!("{FF_USAGER}/places.sqlite"),
+            format!("{}/places.sqlite", ff_usager()),
             "-journal",
         ),
-        (usager_places, format!("{FF_USAGER}/places.sqlite"), "-wal"),
+        (
+            usager_places,
+            format!("{}/places.sqlite", ff_usager()),
+            "-wal",
+        ),
         (
             "Default/Cookies",
-            format!("{CH_DEFAULT}/Cookies"),
+            format!("{}/Cookies", ch_default()),
             "-journal",
         ),
-        ("Default/Cookies", format!("{CH_DEFAULT}/Cookies"), "-wal"),
+        (
+            "Default/Cookies",
+            format!("{}/Cookies", ch_default()),
+            "-wal",
+        ),
     ];
     for (i, (suffix, db, side)) in cases.into_iter().enumerate() {
         let dir = root.join(format!("s{i}"));

@@ -118,7 +118,7 @@ fn discovery_home(dir: &Path) -> DiscoveryHome {
         fs::write(d.join("prefs.js"), b"// prefs\n").unwrap();
     }
     for p in ["Default", "Profile 1"] {
-        let d = home.join(CH_DATA).join(p);
+        let d = home.join(ch_data()).join(p);
         fs::create_dir_all(&d).unwrap();
         fs::write(d.join("Preferences"), b"{}").unwrap();
     }
@@ -182,7 +182,7 @@ pub fn run(figures: &mut Figures) {
         fs::read(crate::common::fixture_home().join(".mozilla/firefox/installs.ini")).unwrap();
     let state = fs::read(
         crate::common::fixture_home()
-            .join(CH_DATA)
+            .join(ch_data())
             .join("Local State"),
     )
     .unwrap();
@@ -199,7 +199,7 @@ pub fn run(figures: &mut Figures) {
         |(p, i, s)| {
             fs::write(dh.home.join(".mozilla/firefox/profiles.ini"), &p).unwrap();
             fs::write(dh.home.join(".mozilla/firefox/installs.ini"), &i).unwrap();
-            fs::write(dh.home.join(CH_DATA).join("Local State"), &s).unwrap();
+            fs::write(dh.home.join(ch_data()).join("Local State"), &s).unwrap();
             let found = gomme::discover::discover(std::slice::from_ref(&dh.home), &all_browsers());
             // Whatever the lists say, the profiles on disk are found.
             if found.profiles.len() < 4 {
@@ -318,11 +318,11 @@ pub fn run(figures: &mut Figures) {
 
     // Preferences: parsed, edited, written back.
     let prefs_home = area.path().join("prefs/home");
-    let profile = prefs_home.join(CH_DEFAULT);
+    let profile = prefs_home.join(ch_default());
     fs::create_dir_all(&profile).unwrap();
     let real_prefs = fs::read(
         crate::common::fixture_home()
-            .join(CH_DEFAULT)
+            .join(ch_default())
             .join("Preferences"),
     )
     .unwrap();
@@ -393,10 +393,10 @@ pub fn run(figures: &mut Figures) {
 
     // Databases: bytes changed in a real one, then a whole clean of its profile.
     let db_home = area.path().join("db/home");
-    let db_profile = db_home.join(FF_USAGER);
+    let db_profile = db_home.join(ff_usager());
     fs::create_dir_all(&db_profile).unwrap();
     fs::write(db_profile.join("prefs.js"), b"// prefs\n").unwrap();
-    let src = crate::common::fixture_home().join(FF_USAGER);
+    let src = crate::common::fixture_home().join(ff_usager());
     // The databases as Firefox would open them (WAL folded in), small enough to copy often.
     let mut originals = Vec::new();
     for name in ["cookies.sqlite", "formhistory.sqlite", "permissions.sqlite"] {

@@ -3,8 +3,6 @@
 //! home shows), snapshots of what lies outside a home, and gomme run with a deadline.
 
 use crate::common;
-use crate::support::manifest::Manifest;
-use crate::support::scanner;
 use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::fs;
@@ -15,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use trace_scanner::manifest::Manifest;
+use trace_scanner::scanner;
 
 /// Prints a line on the real standard output, past the test harness's capture: the figures
 /// must show in `cargo test` output with or without `--nocapture`.
@@ -346,30 +346,93 @@ pub fn manifest() -> &'static Manifest {
     M.get_or_init(|| Manifest::load(common::manifest_path()).unwrap())
 }
 
-// The families name fixture profiles through these constants (as `const`s they fit in tables
-// and patterns); `fixture_names_match_the_manifest` checks them against the manifest before
-// any family runs, so a regenerated fixture fails here, in one place, by name.
-pub const FF_USAGER: &str = ".mozilla/firefox/cxmi1msw.usager";
-pub const FF_ESR: &str = ".mozilla/firefox/rln6m3b9.default-esr";
-pub const FF_CACHE_USAGER: &str = ".cache/mozilla/firefox/cxmi1msw.usager";
-pub const CH_DATA: &str = ".config/chromium";
-pub const CH_DEFAULT: &str = ".config/chromium/Default";
-pub const CH_PROFILE1: &str = ".config/chromium/Profile 1";
-pub const CH_CACHE_DEFAULT: &str = ".cache/chromium/Default";
+/// The fixture's profiles the families use, relative to the home, looked up in the manifest by
+/// what they are: Firefox's folder names are random and change with every regenerated fixture,
+/// so no test source names one (`tests/scanner.rs` checks that).
+struct FixtureProfiles {
+    ff_usager: String,
+    ff_esr: String,
+    ff_cache_usager: String,
+    ch_data: String,
+    ch_default: String,
+    ch_profile1: String,
+    ch_cache_default: String,
+}
 
-/// The profile constants above are the manifest's own (looked up by what they mean).
-pub fn fixture_names_match_the_manifest() {
-    let usager = common::fixture_profile("firefox", "usager");
-    assert_eq!(FF_USAGER, usager, "regenerated fixture: update FF_USAGER");
+fn fixture_profiles() -> &'static FixtureProfiles {
+    static P: OnceLock<FixtureProfiles> = OnceLock::new();
+    P.get_or_init(|| {
+        let ff_usager = common::fixture_profile("firefox", "usager");
+        let ch_default = common::fixture_profile("chromium", "Default");
+        let parent = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_owned()).unwrap();
+        FixtureProfiles {
+            // Firefox keeps a profile's cache under ~/.cache/mozilla, Chromium under ~/.cache.
+            ff_cache_usager: ff_usager.replacen(".mozilla/", ".cache/mozilla/", 1),
+            ch_cache_default: ch_default.replacen(".config/", ".cache/", 1),
+            ch_data: parent(&ch_default),
+            ff_esr: common::fixture_profile("firefox", "default-esr"),
+            ch_profile1: common::fixture_profile("chromium", "Profile 1"),
+            ff_usager,
+            ch_default,
+        }
+    })
+}
+
+/// Firefox's profile `usager` (its SIGTERM exit).
+pub fn ff_usager() -> &'static str {
+    &fixture_profiles().ff_usager
+}
+/// Firefox's profile `default-esr` (its clean quit).
+pub fn ff_esr() -> &'static str {
+    &fixture_profiles().ff_esr
+}
+/// The cache folder of [`ff_usager`].
+pub fn ff_cache_usager() -> &'static str {
+    &fixture_profiles().ff_cache_usager
+}
+/// Chromium's user data folder.
+pub fn ch_data() -> &'static str {
+    &fixture_profiles().ch_data
+}
+/// Chromium's profile `Default` (its normal exit).
+pub fn ch_default() -> &'static str {
+    &fixture_profiles().ch_default
+}
+/// Chromium's profile `Profile 1` (its crash).
+pub fn ch_profile1() -> &'static str {
+    &fixture_profiles().ch_profile1
+}
+/// The cache folder of [`ch_default`].
+pub fn ch_cache_default() -> &'static str {
+    &fixture_profiles().ch_cache_default
+}
+
+/// The profiles above are folders of the fixture home (a regenerated fixture whose manifest
+/// lacks one fails here, in one place, before any family runs), and the two profile folders
+/// of a browser are side by side.
+pub fn fixture_profiles_are_in_the_home() {
+    let home = common::fixture_home();
+    for (what, rel) in [
+        ("ff_usager", ff_usager()),
+        ("ff_esr", ff_esr()),
+        ("ff_cache_usager", ff_cache_usager()),
+        ("ch_data", ch_data()),
+        ("ch_default", ch_default()),
+        ("ch_profile1", ch_profile1()),
+        ("ch_cache_default", ch_cache_default()),
+    ] {
+        assert!(
+            home.join(rel).is_dir(),
+            "{what}: {rel} is no folder of the fixture home"
+        );
+    }
     assert_eq!(
-        FF_CACHE_USAGER,
-        usager.replacen(".mozilla", ".cache/mozilla", 1)
+        Path::new(ff_usager()).parent(),
+        Path::new(ff_esr()).parent()
     );
-    assert_eq!(FF_ESR, common::fixture_profile("firefox", "default-esr"));
-    assert_eq!(CH_DEFAULT, common::fixture_profile("chromium", "Default"));
     assert_eq!(
-        CH_PROFILE1,
-        common::fixture_profile("chromium", "Profile 1")
+        Path::new(ch_profile1()).parent(),
+        Some(Path::new(ch_data()))
     );
 }
 

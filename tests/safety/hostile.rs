@@ -59,10 +59,10 @@ impl Expect {
 
 /// Traces a broken profile may keep: its folder, its OS cache and the downloads it records.
 fn profile_of(rel: &str) -> Vec<&'static str> {
-    if rel.starts_with(FF_USAGER) {
-        vec![FF_USAGER, FF_CACHE_USAGER, "Downloads"]
+    if rel.starts_with(ff_usager()) {
+        vec![ff_usager(), ff_cache_usager(), "Downloads"]
     } else {
-        vec![CH_DEFAULT, CH_CACHE_DEFAULT, "Downloads"]
+        vec![ch_default(), ch_cache_default(), "Downloads"]
     }
 }
 
@@ -249,14 +249,14 @@ fn read_plain(path: &Path) -> Option<Vec<u8>> {
 
 fn databases(cases: &mut Vec<(String, Setup, Expect)>) {
     let dbs = [
-        format!("{FF_USAGER}/places.sqlite"),
-        format!("{FF_USAGER}/cookies.sqlite"),
-        format!("{FF_USAGER}/formhistory.sqlite"),
-        format!("{FF_USAGER}/favicons.sqlite"),
-        format!("{CH_DEFAULT}/History"),
-        format!("{CH_DEFAULT}/Cookies"),
-        format!("{CH_DEFAULT}/Web Data"),
-        format!("{CH_DEFAULT}/Login Data"),
+        format!("{}/places.sqlite", ff_usager()),
+        format!("{}/cookies.sqlite", ff_usager()),
+        format!("{}/formhistory.sqlite", ff_usager()),
+        format!("{}/favicons.sqlite", ff_usager()),
+        format!("{}/History", ch_default()),
+        format!("{}/Cookies", ch_default()),
+        format!("{}/Web Data", ch_default()),
+        format!("{}/Login Data", ch_default()),
     ];
     for (d, db) in dbs.iter().enumerate() {
         let file = db.rsplit('/').next().unwrap().to_owned();
@@ -315,7 +315,7 @@ fn databases(cases: &mut Vec<(String, Setup, Expect)>) {
         cases.push((
             format!("{db} with the WAL of {other}"),
             Box::new(move |home: &Path, _: &mut Vec<Guard>| {
-                let dir = home.join(FF_USAGER);
+                let dir = home.join(ff_usager());
                 let donor = dir.join(format!("{other}-wal"));
                 let wal = dir.join(format!("{db}-wal"));
                 if donor.is_file() {
@@ -335,7 +335,7 @@ fn databases(cases: &mut Vec<(String, Setup, Expect)>) {
                     }
                 }
             }),
-            Expect::new(&[0, 4]).leftovers(&profile_of(FF_USAGER)),
+            Expect::new(&[0, 4]).leftovers(&profile_of(ff_usager())),
         ));
     }
 }
@@ -371,19 +371,21 @@ fn settings(cases: &mut Vec<(String, Setup, Expect)>) {
             None,
         ),
         (
-            format!("{CH_DATA}/Local State"),
+            format!("{}/Local State", ch_data()),
             true,
             // A damaged Local State cannot be edited: the account fields in it stay.
-            vec![Box::leak(format!("{CH_DATA}/Local State").into_boxed_str())],
+            vec![Box::leak(
+                format!("{}/Local State", ch_data()).into_boxed_str(),
+            )],
             Some("Local State"),
         ),
         (
-            format!("{CH_DEFAULT}/Preferences"),
+            format!("{}/Preferences", ch_default()),
             true,
-            vec![CH_DEFAULT, CH_CACHE_DEFAULT, "Downloads"],
+            vec![ch_default(), ch_cache_default(), "Downloads"],
             None,
         ),
-        (format!("{CH_DEFAULT}/Bookmarks"), true, vec![], None),
+        (format!("{}/Bookmarks", ch_default()), true, vec![], None),
     ];
     for (file, json, leftovers, mention) in targets {
         let mut damages = text_damage.clone();
@@ -411,7 +413,7 @@ fn settings(cases: &mut Vec<(String, Setup, Expect)>) {
         }
     }
     // Session files gomme only removes: damaged or huge, they go like any file.
-    let session = format!("{FF_USAGER}/sessionstore.jsonlz4");
+    let session = format!("{}/sessionstore.jsonlz4", ff_usager());
     let damages: Vec<Damage> = vec![
         ("cut in half", |p| {
             if !p.exists() {
@@ -444,7 +446,9 @@ fn permissions(cases: &mut Vec<(String, Setup, Expect)>, figures: &mut Figures, 
     cases.push((
         "an immutable cache file".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
-            let p = home.join(FF_CACHE_USAGER).join("cache2/entries/0IMMUTABLE");
+            let p = home
+                .join(ff_cache_usager())
+                .join("cache2/entries/0IMMUTABLE");
             write(&p, b"cached /res/ page");
             chattr(&p, "+i", g);
         }),
@@ -454,7 +458,7 @@ fn permissions(cases: &mut Vec<(String, Setup, Expect)>, figures: &mut Figures, 
         "an immutable folder in site data".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
             let d = home
-                .join(FF_USAGER)
+                .join(ff_usager())
                 .join("storage/default/http+++immutable.example");
             fs::create_dir_all(&d).unwrap();
             write(&d.join("data"), b"x");
@@ -465,45 +469,45 @@ fn permissions(cases: &mut Vec<(String, Setup, Expect)>, figures: &mut Figures, 
     cases.push((
         "an immutable places.sqlite".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
-            let p = home.join(FF_USAGER).join("places.sqlite");
+            let p = home.join(ff_usager()).join("places.sqlite");
             chattr(&p, "+i", g);
         }),
         Expect::new(&[4])
             .mentions("places.sqlite")
-            .unchanged(&format!("{FF_USAGER}/places.sqlite"))
+            .unchanged(&format!("{}/places.sqlite", ff_usager()))
             .leftovers(&[
-                &format!("{FF_USAGER}/places.sqlite"),
-                &format!("{FF_USAGER}/favicons.sqlite"),
+                &format!("{}/places.sqlite", ff_usager()),
+                &format!("{}/favicons.sqlite", ff_usager()),
                 "Downloads",
             ]),
     ));
     cases.push((
         "an append-only cookies WAL".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
-            let p = home.join(FF_USAGER).join("cookies.sqlite-wal");
+            let p = home.join(ff_usager()).join("cookies.sqlite-wal");
             if !p.exists() {
                 write(&p, b"");
             }
             chattr(&p, "+a", g);
         }),
-        Expect::new(&[0, 4]).leftovers(&[&format!("{FF_USAGER}/cookies.sqlite")]),
+        Expect::new(&[0, 4]).leftovers(&[&format!("{}/cookies.sqlite", ff_usager())]),
     ));
     cases.push((
         "an immutable Preferences".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
-            chattr(&home.join(CH_DEFAULT).join("Preferences"), "+i", g);
+            chattr(&home.join(ch_default()).join("Preferences"), "+i", g);
         }),
         Expect::new(&[4])
             .mentions("Preferences")
-            .unchanged(&format!("{CH_DEFAULT}/Preferences"))
-            .leftovers(&[&format!("{CH_DEFAULT}/Preferences")]),
+            .unchanged(&format!("{}/Preferences", ch_default()))
+            .leftovers(&[&format!("{}/Preferences", ch_default())]),
     ));
     cases.push((
         "an immutable profile folder".into(),
         Box::new(move |home: &Path, g: &mut Vec<Guard>| {
-            chattr(&home.join(FF_USAGER), "+i", g);
+            chattr(&home.join(ff_usager()), "+i", g);
         }),
-        Expect::new(&[4]).leftovers(&profile_of(FF_USAGER)),
+        Expect::new(&[4]).leftovers(&profile_of(ff_usager())),
     ));
     // Read-only for the owner, in a home that is theirs: gomme works on databases with the
     // owner's rights (a browser could not write it either): reported, left as it was.
@@ -511,22 +515,22 @@ fn permissions(cases: &mut Vec<(String, Setup, Expect)>, figures: &mut Figures, 
         "a read-only places.sqlite in a home owned by its user".into(),
         Box::new(move |home: &Path, _: &mut Vec<Guard>| {
             chown_tree(home, 65534, 65534);
-            let p = home.join(FF_USAGER).join("places.sqlite");
+            let p = home.join(ff_usager()).join("places.sqlite");
             fs::set_permissions(&p, fs::Permissions::from_mode(0o444)).unwrap();
         }),
         Expect::new(&[4])
             .mentions("places.sqlite")
-            .unchanged(&format!("{FF_USAGER}/places.sqlite"))
+            .unchanged(&format!("{}/places.sqlite", ff_usager()))
             .leftovers(&[
-                &format!("{FF_USAGER}/places.sqlite"),
-                &format!("{FF_USAGER}/favicons.sqlite"),
+                &format!("{}/places.sqlite", ff_usager()),
+                &format!("{}/favicons.sqlite", ff_usager()),
                 "Downloads",
             ]),
     ));
     cases.push((
         "read-only cache files and folders".into(),
         Box::new(move |home: &Path, _: &mut Vec<Guard>| {
-            let d = home.join(FF_CACHE_USAGER).join("cache2");
+            let d = home.join(ff_cache_usager()).join("cache2");
             for e in walkdir::WalkDir::new(&d).contents_first(true) {
                 let e = e.unwrap();
                 let mode = if e.file_type().is_dir() { 0o555 } else { 0o444 };
@@ -596,9 +600,9 @@ fn kiosk_dirs(work: &mut Work, root: &Path) {
 /// A database locked by another process (a write transaction held by this test).
 fn locked(work: &mut Work, root: &Path) {
     for (db, begin) in [
-        (format!("{FF_USAGER}/cookies.sqlite"), "BEGIN IMMEDIATE"),
-        (format!("{CH_DEFAULT}/History"), "BEGIN IMMEDIATE"),
-        (format!("{CH_DEFAULT}/Cookies"), "BEGIN EXCLUSIVE"),
+        (format!("{}/cookies.sqlite", ff_usager()), "BEGIN IMMEDIATE"),
+        (format!("{}/History", ch_default()), "BEGIN IMMEDIATE"),
+        (format!("{}/Cookies", ch_default()), "BEGIN EXCLUSIVE"),
     ] {
         let dir = root.join(format!("lock-{}", db.replace('/', "_")));
         work.push((format!("{db} locked by another process ({begin})"), Box::new(move |case: &mut Case| {
@@ -653,7 +657,7 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
             "a Firefox profile folder named with escapes and a newline",
             Box::new(move |home: &Path, _: &mut Vec<Guard>| {
                 let d = home.join(".mozilla/firefox").join(evil);
-                crate::common::copy_tree(&home.join(FF_ESR), &d);
+                crate::common::copy_tree(&home.join(ff_esr()), &d);
                 // A link inside: its warning names the profile's path.
                 symlink("/nonexistent", d.join("cache2"));
             }),
@@ -663,7 +667,7 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
             Box::new(|home: &Path, _: &mut Vec<Guard>| {
                 let name = std::ffi::OsStr::from_bytes(b"bad\xff\xfe\x1b[31m.default");
                 let d = home.join(".mozilla/firefox").join(name);
-                crate::common::copy_tree(&home.join(FF_ESR), &d);
+                crate::common::copy_tree(&home.join(ff_esr()), &d);
                 symlink("/nonexistent", d.join("cache2"));
             }),
         ),
@@ -680,8 +684,11 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
             "a Chromium profile listed in Local State with escapes",
             Box::new(move |home: &Path, _: &mut Vec<Guard>| {
                 let name = "Evil\x1b[31m\u{202e}";
-                crate::common::copy_tree(&home.join(CH_PROFILE1), &home.join(CH_DATA).join(name));
-                let file = home.join(CH_DATA).join("Local State");
+                crate::common::copy_tree(
+                    &home.join(ch_profile1()),
+                    &home.join(ch_data()).join(name),
+                );
+                let file = home.join(ch_data()).join("Local State");
                 let mut json: serde_json::Value =
                     serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
                 json["profile"]["info_cache"][name] = serde_json::json!({"name": "\x1b[2J"});
@@ -692,7 +699,7 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
             "an immutable cache file named with escapes (its error names it)",
             Box::new(move |home: &Path, g: &mut Vec<Guard>| {
                 let p = home
-                    .join(FF_CACHE_USAGER)
+                    .join(ff_cache_usager())
                     .join("cache2/entries")
                     .join("x\n\x1b[2J\x1b]0;pwned\x07");
                 write(&p, b"cached");
@@ -702,7 +709,7 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
         (
             "a SingletonLock naming a host with escapes",
             Box::new(|home: &Path, _: &mut Vec<Guard>| {
-                let lock = home.join(CH_DATA).join("SingletonLock");
+                let lock = home.join(ch_data()).join("SingletonLock");
                 let _ = fs::remove_file(&lock);
                 symlink("evil\x1b[2J\x1b]0;pwned\x07host-12345", &lock);
             }),
@@ -710,7 +717,7 @@ fn names(work: &mut Work, root: &Path, chattr_works: bool) {
         (
             "a Firefox lock link with escapes",
             Box::new(|home: &Path, _: &mut Vec<Guard>| {
-                let lock = home.join(FF_USAGER).join("lock");
+                let lock = home.join(ff_usager()).join("lock");
                 symlink("\x1b[2J\x1b]0;pwned\x07:+1", &lock);
             }),
         ),

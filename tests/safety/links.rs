@@ -31,10 +31,10 @@ fn loc(name: &'static str, rel: &str, dir: bool, victim: &str, leftovers: &[&str
 }
 
 fn locations() -> Vec<Loc> {
-    let ff = FF_USAGER;
-    let ffc = FF_CACHE_USAGER;
-    let ch = CH_DEFAULT;
-    let chc = CH_CACHE_DEFAULT;
+    let ff = ff_usager();
+    let ffc = ff_cache_usager();
+    let ch = ch_default();
+    let chc = ch_cache_default();
     let j = |a: &str, b: &str| format!("{a}/{b}");
     vec![
         loc("firefox profile folder", ff, true, ff, &[ffc, "Downloads"]),
@@ -120,7 +120,7 @@ fn locations() -> Vec<Loc> {
         loc("chromium profile folder", ch, true, ch, &[chc, "Downloads"]),
         loc(
             "chromium Profile 9 (new)",
-            &format!("{CH_DATA}/Profile 9"),
+            &format!("{}/Profile 9", ch_data()),
             true,
             ch,
             &[],
@@ -185,9 +185,9 @@ fn locations() -> Vec<Loc> {
         ),
         loc(
             ".config/chromium",
-            CH_DATA,
+            ch_data(),
             true,
-            CH_DATA,
+            ch_data(),
             &[".cache/chromium", "Downloads"],
         ),
         loc("Downloads", "Downloads", true, "Downloads", &[]),
@@ -336,7 +336,7 @@ pub fn run(figures: &mut Figures) {
             p.0,
             Box::new(move |case: &mut Case| {
                 fs::create_dir_all(&dir).unwrap();
-                let w = world(&dir, &[FF_USAGER, CH_DEFAULT, "Downloads"]);
+                let w = world(&dir, &[ff_usager(), ch_default(), "Downloads"]);
                 let extra = (p.1)(&w);
                 let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
                 clean_and_check(case, &w, strict, &[], &extra, true);
@@ -370,7 +370,7 @@ fn pointers() -> Vec<(String, Plant)> {
             format!("profiles.ini Path= {what}"),
             Box::new(move |w: &World| {
                 let ini = w.home.join(".mozilla/firefox/profiles.ini");
-                let victim = w.victim.join(FF_USAGER);
+                let victim = w.victim.join(ff_usager());
                 let (relative_flag, path) = match kind {
                     0 => (0, victim.to_string_lossy().into_owned()),
                     1 => (0, w.etc.to_string_lossy().into_owned()),
@@ -393,7 +393,7 @@ fn pointers() -> Vec<(String, Plant)> {
             format!("installs.ini Default= {what}"),
             Box::new(move |w: &World| {
                 let ini = w.home.join(".mozilla/firefox/installs.ini");
-                let victim = w.victim.join(FF_USAGER);
+                let victim = w.victim.join(ff_usager());
                 let path = match kind {
                     0 => victim.to_string_lossy().into_owned(),
                     1 => w.etc.to_string_lossy().into_owned(),
@@ -412,12 +412,12 @@ fn pointers() -> Vec<(String, Plant)> {
         out.push((
             format!("Local State profile entry {what}"),
             Box::new(move |w: &World| {
-                let file = w.home.join(CH_DATA).join("Local State");
-                let victim = w.victim.join(CH_DEFAULT);
+                let file = w.home.join(ch_data()).join("Local State");
+                let victim = w.victim.join(ch_default());
                 let key = match kind {
                     0 => victim.to_string_lossy().into_owned(),
                     1 => w.etc.to_string_lossy().into_owned(),
-                    _ => relative(&w.home.join(CH_DATA), &victim)
+                    _ => relative(&w.home.join(ch_data()), &victim)
                         .to_string_lossy()
                         .into_owned(),
                 };
@@ -442,11 +442,11 @@ fn pointers() -> Vec<(String, Plant)> {
                 };
                 let t = target.to_string_lossy().into_owned();
                 let uri = format!("file://{t}");
-                for ff in [FF_USAGER, FF_ESR] {
+                for ff in [ff_usager(), ff_esr()] {
                     let conn = rusqlite::Connection::open(w.home.join(ff).join("places.sqlite")).unwrap();
                     conn.execute("UPDATE moz_annos SET content = ?1 WHERE anno_attribute_id IN (SELECT id FROM moz_anno_attributes WHERE name = 'downloads/destinationFileURI')", [&uri]).unwrap();
                 }
-                for ch in [CH_DEFAULT, CH_PROFILE1] {
+                for ch in [ch_default(), ch_profile1()] {
                     let conn = rusqlite::Connection::open(w.home.join(ch).join("History")).unwrap();
                     conn.execute("UPDATE downloads SET target_path = ?1, current_path = ?1", [&t]).unwrap();
                 }

@@ -6,12 +6,12 @@
 //! stale, and no longer block a clean.
 
 use crate::harness::*;
-use crate::support::scanner::ScanReport;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use trace_scanner::scanner::ScanReport;
 
 /// A browser this test started; killed (by its PID) on drop.
 pub struct Browser {
@@ -56,7 +56,10 @@ pub fn chromium_command(home: &Path, profile: &str) -> Command {
         "--disable-sync",
         "--password-store=basic",
     ])
-    .arg(format!("--user-data-dir={}", home.join(CH_DATA).display()))
+    .arg(format!(
+        "--user-data-dir={}",
+        home.join(ch_data()).display()
+    ))
     .arg(format!("--profile-directory={profile}"))
     .env("HOME", home)
     .stdin(Stdio::null())
@@ -240,25 +243,25 @@ pub fn run(figures: &mut Figures) {
             let mut running: Vec<&str> = Vec::new();
             let mut protected = Vec::new();
             if firefox {
-                let mut b = start_firefox(&home, &home.join(FF_USAGER), "about:blank");
-                match wait_running(gomme::Family::Firefox, &home.join(FF_USAGER), &mut b) {
+                let mut b = start_firefox(&home, &home.join(ff_usager()), "about:blank");
+                match wait_running(gomme::Family::Firefox, &home.join(ff_usager()), &mut b) {
                     Ok(_) => {}
                     Err(e) => return case.fail(e),
                 }
                 browsers.push(b);
-                running.push(FF_USAGER);
-                protected.push(home.join(FF_USAGER));
-                protected.push(home.join(FF_CACHE_USAGER));
+                running.push(ff_usager());
+                protected.push(home.join(ff_usager()));
+                protected.push(home.join(ff_cache_usager()));
             }
             if chromium {
                 let mut b = start_chromium(&home, "Default", "about:blank");
-                match wait_running(gomme::Family::Chromium, &home.join(CH_DATA), &mut b) {
+                match wait_running(gomme::Family::Chromium, &home.join(ch_data()), &mut b) {
                     Ok(_) => {}
                     Err(e) => return case.fail(e),
                 }
                 browsers.push(b);
-                running.extend([CH_DEFAULT, CH_PROFILE1]);
-                protected.push(home.join(CH_DATA));
+                running.extend([ch_default(), ch_profile1()]);
+                protected.push(home.join(ch_data()));
                 protected.push(home.join(".cache/chromium"));
             }
             // Let the start-up settle, then look at what the running profiles hold.
@@ -313,11 +316,11 @@ pub fn run(figures: &mut Figures) {
             fs::create_dir_all(&dir).unwrap();
             let home = dir.join("home");
             fixture_at(&home);
-            let mut ff = start_firefox(&home, &home.join(FF_USAGER), "about:blank");
+            let mut ff = start_firefox(&home, &home.join(ff_usager()), "about:blank");
             let mut ch = start_chromium(&home, "Default", "about:blank");
             if let Err(e) =
-                wait_running(gomme::Family::Firefox, &home.join(FF_USAGER), &mut ff).and(
-                    wait_running(gomme::Family::Chromium, &home.join(CH_DATA), &mut ch),
+                wait_running(gomme::Family::Firefox, &home.join(ff_usager()), &mut ff).and(
+                    wait_running(gomme::Family::Chromium, &home.join(ch_data()), &mut ch),
                 )
             {
                 return case.fail(e);
@@ -330,11 +333,11 @@ pub fn run(figures: &mut Figures) {
             for (what, state) in [
                 (
                     "firefox",
-                    gomme::lock::state(gomme::Family::Firefox, &home.join(FF_USAGER)),
+                    gomme::lock::state(gomme::Family::Firefox, &home.join(ff_usager())),
                 ),
                 (
                     "chromium",
-                    gomme::lock::state(gomme::Family::Chromium, &home.join(CH_DATA)),
+                    gomme::lock::state(gomme::Family::Chromium, &home.join(ch_data())),
                 ),
             ] {
                 case.check(state == gomme::lock::LockState::StaleLock, || {

@@ -36,12 +36,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use super::chromium_crypt;
-use super::decode;
-use super::leveldb;
-use super::manifest::{Manifest, Marker, KEEP_CATEGORIES, TRACE_CATEGORIES};
-use super::matcher::Matcher;
-use super::nss::{self, Key4};
+use crate::chromium_crypt;
+use crate::decode;
+use crate::leveldb;
+use crate::manifest::{Manifest, Marker, KEEP_CATEGORIES, TRACE_CATEGORIES};
+use crate::matcher::Matcher;
+use crate::nss::{self, Key4};
 
 /// Decoding layers followed inside one file.
 pub const MAX_DEPTH: u32 = 5;
@@ -684,6 +684,8 @@ impl<'a> Scanner<'a> {
     // ---------------------------------------------------- Firefox NSS
 
     /// The key4.db of the profile holding `file`, if any.
+    // Writes by path only in its own private temporary folder (self.tmp), never in the home.
+    #[allow(clippy::disallowed_methods)]
     fn key4_for(&self, file: &Path) -> Option<Arc<Key4>> {
         let dir = file.parent()?;
         let key4 = dir.join("key4.db");
@@ -773,6 +775,8 @@ impl<'a> Scanner<'a> {
 
     // ------------------------------------------------------- SQLite
 
+    // Writes by path only in its own private temporary folder (self.tmp), never in the home.
+    #[allow(clippy::disallowed_methods)]
     fn scan_sqlite(&self, path: &Path, main: &[u8], o: &mut Out) {
         let wal_path = sidecar(path, "-wal");
         let journal_path = sidecar(path, "-journal");
@@ -1061,6 +1065,8 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Copies a database and its sidecars into `to` (a file path).
+// `to` is in the scanner's private temporary folder.
+#[allow(clippy::disallowed_methods)]
 fn copy_db(from: &Path, to: &Path) -> std::io::Result<PathBuf> {
     fs::copy(from, to)?;
     for s in ["-wal", "-journal"] {
