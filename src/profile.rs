@@ -83,7 +83,49 @@ pub enum Problem {
 }
 
 fn in_english<S: serde::Serializer>(problem: &Problem, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::i18n::Lang::En.problem(problem))
+    s.serialize_str(&problem.english())
+}
+
+impl Problem {
+    /// The English sentence: the JSON report's and the English terminal's (`i18n` says the
+    /// others).
+    pub fn english(&self) -> String {
+        const INSTEAD: &str = "looking at the folders instead";
+        match self {
+            Problem::HomeMissing => "this home folder does not exist".into(),
+            Problem::HomeNotFolder => "is not a folder, so not a home folder".into(),
+            Problem::HomeUnreadable(why) => {
+                format!("this home folder cannot be read ({why})")
+            }
+            Problem::CacheNotFolder => {
+                "cache folder is a link or not a folder; not followed".into()
+            }
+            Problem::SettingsLink => format!("is a link; not followed; {INSTEAD}"),
+            Problem::SettingsUnreadable(why) => {
+                format!("cannot be read ({why}); {INSTEAD}")
+            }
+            Problem::SettingsTooLarge => {
+                format!("is far too large to be a real settings file; {INSTEAD}")
+            }
+            Problem::SettingsNotText => {
+                format!("is not a text file (damaged?); {INSTEAD}")
+            }
+            Problem::SettingsDamaged { line } => {
+                format!("is damaged (line {line}); {INSTEAD}")
+            }
+            Problem::ListsProfileOutside => "lists a profile outside its folder; ignored".into(),
+            Problem::NamesProfileOutside => "names a profile outside its folder; ignored".into(),
+            Problem::ForeignPath => "names a profile by a path from another system; ignored".into(),
+            Problem::ListedFolderMissing(by) => {
+                format!("is listed in {by}, but its folder is missing")
+            }
+            Problem::ProfileLink => "profile folder is a link; not followed".into(),
+            Problem::LeadsOutsideThroughLink => {
+                "leads outside this home through a link; not followed".into()
+            }
+            Problem::OutsideHome => "is outside this home; not looked at".into(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

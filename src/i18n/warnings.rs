@@ -31,48 +31,9 @@ impl Lang {
     }
 
     pub fn problem(self, p: &Problem) -> String {
-        const INSTEAD_EN: &str = "looking at the folders instead";
         const INSTEAD_FR: &str = "gomme regarde les dossiers à la place";
         match (self, p) {
-            (Lang::En, Problem::HomeMissing) => "this home folder does not exist".into(),
-            (Lang::En, Problem::HomeNotFolder) => "is not a folder, so not a home folder".into(),
-            (Lang::En, Problem::HomeUnreadable(why)) => {
-                format!("this home folder cannot be read ({why})")
-            }
-            (Lang::En, Problem::CacheNotFolder) => {
-                "cache folder is a link or not a folder; not followed".into()
-            }
-            (Lang::En, Problem::SettingsLink) => format!("is a link; not followed; {INSTEAD_EN}"),
-            (Lang::En, Problem::SettingsUnreadable(why)) => {
-                format!("cannot be read ({why}); {INSTEAD_EN}")
-            }
-            (Lang::En, Problem::SettingsTooLarge) => {
-                format!("is far too large to be a real settings file; {INSTEAD_EN}")
-            }
-            (Lang::En, Problem::SettingsNotText) => {
-                format!("is not a text file (damaged?); {INSTEAD_EN}")
-            }
-            (Lang::En, Problem::SettingsDamaged { line }) => {
-                format!("is damaged (line {line}); {INSTEAD_EN}")
-            }
-            (Lang::En, Problem::ListsProfileOutside) => {
-                "lists a profile outside its folder; ignored".into()
-            }
-            (Lang::En, Problem::NamesProfileOutside) => {
-                "names a profile outside its folder; ignored".into()
-            }
-            (Lang::En, Problem::ForeignPath) => {
-                "names a profile by a path from another system; ignored".into()
-            }
-            (Lang::En, Problem::ListedFolderMissing(by)) => {
-                format!("is listed in {by}, but its folder is missing")
-            }
-            (Lang::En, Problem::ProfileLink) => "profile folder is a link; not followed".into(),
-            (Lang::En, Problem::LeadsOutsideThroughLink) => {
-                "leads outside this home through a link; not followed".into()
-            }
-            (Lang::En, Problem::OutsideHome) => "is outside this home; not looked at".into(),
-
+            (Lang::En, p) => p.english(),
             (Lang::Fr, Problem::HomeMissing) => "ce dossier personnel n'existe pas".into(),
             (Lang::Fr, Problem::HomeNotFolder) => {
                 "n'est pas un dossier, donc pas un dossier personnel".into()
