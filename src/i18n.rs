@@ -6,6 +6,8 @@ use crate::category::Category;
 use crate::profile::LockState;
 use crate::report::Status;
 
+mod settings;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,

@@ -24,7 +24,7 @@ fn main() -> std::process::ExitCode {
         None => Lang::from_env(),
     };
     init_logging(cli.verbose);
-    let config = match load_config(cli.config.as_deref()) {
+    let config = match load_config(cli.config.as_deref()).and_then(with_policy) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("gomme: {e:#}");
@@ -35,7 +35,7 @@ fn main() -> std::process::ExitCode {
         (None, Some(l)) => Lang::from_locale(l),
         _ => lang,
     };
-    let code = match run(cli.command, &config, lang) {
+    let code = match run(cli.command, &config, lang, cli.lang.is_some()) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("gomme: {e:#}");
@@ -116,7 +116,12 @@ fn load_config(path: Option<&std::path::Path>) -> anyhow::Result<Config> {
     }
 }
 
-fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode> {
+/// Group Policy (Windows), laid over the file: it overrides the file's settings.
+fn with_policy(config: Config) -> anyhow::Result<Config> {
+    Ok(gomme::policy::Policy::read()?.over(config))
+}
+
+fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow::Result<ExitCode> {
     // Not locked for the whole run: the deadline's watchdog may have to report instead.
     let mut out = io::stdout();
     match command {
@@ -148,6 +153,15 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 return Ok(usage(&why, lang));
             }
             commands::audit::run(&what.request(config)?, lang, &mut out)
+        }
+        Command::Config {
+            action: cli::ConfigAction::Show { what },
+        } => {
+            if let Some(why) = what.contradiction(config, lang) {
+                return Ok(usage(&why, lang));
+            }
+            let settings = cli::show::settings(&what, config, lang, lang_flag)?;
+            commands::config::show(&settings, &config.sources, what.json, lang, &mut out)
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
