@@ -281,3 +281,79 @@ fn both_languages_have_every_string_and_presentation() {
     }
     assert_ne!(tables[0], tables[1], "two languages");
 }
+
+// --- Logs: the ids, the README's table, the WEF subscription ---------------------------------
+
+#[test]
+fn the_readme_lists_every_kind_of_record_with_its_ids() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let rows: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| Record | Event id | Level | journald `MESSAGE_ID` |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert_eq!(rows.len(), gomme::audit_log::KINDS.len(), "{rows:?}");
+    for (row, kind) in rows.iter().zip(gomme::audit_log::KINDS) {
+        let level = if kind.warning {
+            "Warning"
+        } else {
+            "Information"
+        };
+        let want = format!(
+            "| `{}`: {} | {} | {level} | `{}` |",
+            kind.name, kind.meaning, kind.event_id, kind.message_id
+        );
+        assert_eq!(*row, want);
+    }
+}
+
+#[test]
+fn the_readme_lists_every_policy_value() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let table: String = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| Value | Type | Configuration key |"))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    for (name, _, _) in VALUES {
+        assert!(table.contains(&format!("`{name}`")), "README lacks {name}");
+    }
+}
+
+#[test]
+fn the_wef_subscription_selects_every_kind_of_record() {
+    let text = std::fs::read_to_string(repo("packaging/windows/wef-subscription.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("well-formed");
+    let query = doc
+        .descendants()
+        .find(|n| n.has_tag_name("Query"))
+        .and_then(|n| n.text())
+        .unwrap();
+    let list = roxmltree::Document::parse(query.trim()).expect("the query is XML too");
+    let select = list
+        .descendants()
+        .find(|n| n.has_tag_name("Select"))
+        .unwrap();
+    assert_eq!(select.attribute("Path"), Some("Application"));
+    let xpath = select.text().unwrap();
+    assert!(xpath.contains("Provider[@Name='gomme']"), "{xpath}");
+    let ids: Vec<u32> = xpath
+        .split("EventID=")
+        .skip(1)
+        .map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().unwrap()
+        })
+        .collect();
+    let want: Vec<u32> = gomme::audit_log::KINDS.iter().map(|k| k.event_id).collect();
+    assert_eq!(ids, want);
+    let subscription = doc.root_element();
+    assert_eq!(
+        subscription
+            .children()
+            .find(|n| n.has_tag_name("SubscriptionType"))
+            .and_then(|n| n.text()),
+        Some("SourceInitiated")
+    );
+}
