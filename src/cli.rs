@@ -410,10 +410,15 @@ impl Select {
         };
         let mut args = Vec::new();
         for name in names {
-            args.push(
-                BrowserArg::from_str(name, true)
-                    .map_err(|_| format!("unknown browser {name:?} in the configuration file"))?,
-            );
+            args.push(BrowserArg::from_str(name, true).map_err(|_| {
+                match config.sources.policy.browsers {
+                    Some(_) => format!(
+                        "unknown browser {name:?} in Group Policy's browsers (HKLM\\{})",
+                        gomme::policy::KEY
+                    ),
+                    None => format!("unknown browser {name:?} in the configuration file"),
+                }
+            })?);
         }
         Ok(Select {
             browsers: args,

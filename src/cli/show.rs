@@ -192,6 +192,17 @@ mod tests {
             why.contains("Group Policy") && why.contains("cookies"),
             "{why}"
         );
+        // A browser name gomme does not know: the error says where it was written.
+        let config = with_policy(&[("browsers", Reg::Strings(vec!["netscape".into()]))]);
+        let err = what(&[]).select.browsers_with(&config).unwrap_err();
+        assert!(
+            err.contains("netscape") && err.contains("Group Policy"),
+            "{err}"
+        );
+        let config = with_policy(&[(
+            "categories",
+            Reg::Strings(vec!["cookies".into(), "history".into()]),
+        )]);
         // Without --only, the policy's own list.
         assert_eq!(
             what(&[]).categories(&config),
