@@ -192,7 +192,25 @@ impl Policy {
 
     /// Whether the policy sets anything at all.
     pub fn is_empty(&self) -> bool {
-        *self == Policy::default()
+        self.count() == 0
+    }
+
+    /// How many settings it sets.
+    pub fn count(&self) -> usize {
+        [
+            self.categories.is_some(),
+            self.browsers.is_some(),
+            self.keep_cookies.is_some(),
+            self.wait.is_some(),
+            self.timeout.is_some(),
+            self.lang.is_some(),
+            self.downloads_empty_folder.is_some(),
+            self.log_file.is_some(),
+            self.log_system.is_some(),
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
     }
 
     /// The configuration in force: the file's, with every setting the policy sets replaced by
@@ -358,6 +376,7 @@ mod tests {
         assert_eq!(p.downloads_empty_folder, Some(true));
         assert_eq!(p.log_system, Some(false));
         assert!(p.log_file.is_some() && p.lang.as_deref() == Some("fr"));
+        assert_eq!(p.count(), VALUES.len());
         assert!(policy(&[]).unwrap().is_empty());
     }
 

@@ -26,25 +26,6 @@ struct PolicyShown {
     settings: usize,
 }
 
-/// How many settings the policy sets.
-fn policy_count(sources: &Sources) -> usize {
-    let p = &sources.policy;
-    [
-        p.categories.is_some(),
-        p.browsers.is_some(),
-        p.keep_cookies.is_some(),
-        p.wait.is_some(),
-        p.timeout.is_some(),
-        p.lang.is_some(),
-        p.downloads_empty_folder.is_some(),
-        p.log_file.is_some(),
-        p.log_system.is_some(),
-    ]
-    .into_iter()
-    .filter(|set| *set)
-    .count()
-}
-
 pub fn show(
     settings: &[Setting],
     sources: &Sources,
@@ -53,7 +34,7 @@ pub fn show(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     // Group Policy exists on Windows only: elsewhere the report does not mention it.
-    let policy = cfg!(windows).then(|| policy_count(sources));
+    let policy = cfg!(windows).then(|| sources.policy.count());
     let file = sources
         .file
         .as_ref()
