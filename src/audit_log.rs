@@ -10,6 +10,9 @@ use std::io;
 use std::path::Path;
 use std::time::SystemTime;
 
+mod kinds;
+pub use kinds::{kind_of, RecordKind, KINDS};
+
 #[derive(Serialize)]
 struct Line<'a> {
     time: String,
@@ -67,21 +70,14 @@ pub fn append(path: &Path, report: &Report) -> io::Result<()> {
     })
 }
 
-/// Sends the report's profiles to the system log (syslog and journald on Linux and macOS, the
-/// Event Log's Application log on Windows): a warning for a profile skipped or not fully
-/// cleaned, information otherwise.
+/// Sends the report's profiles to the system log (journald, else syslog, on Linux and macOS;
+/// the Event Log's Application log on Windows), each with the ids of its kind of record
+/// ([`KINDS`]): a warning for a profile skipped or not fully cleaned, information otherwise.
 pub fn system(report: &Report) -> io::Result<()> {
-    use crate::report::Status;
-    let entries: Vec<(String, bool)> = lines(report)?
+    let entries: Vec<(String, &'static RecordKind)> = lines(report)?
         .into_iter()
         .zip(&report.profiles)
-        .map(|(line, p)| {
-            let warning = matches!(
-                p.status,
-                Status::Error | Status::SkippedRunning | Status::Unfinished
-            );
-            (line, warning)
-        })
+        .map(|(line, p)| (line, kind_of(report.mode, p.status, p.counts().items)))
         .collect();
     crate::platform::system_log(&entries)
 }

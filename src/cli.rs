@@ -10,6 +10,8 @@ use gomme::{Browser, Category, Family};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+pub mod show;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gomme",
@@ -85,6 +87,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ShortcutAction,
     },
+    /// Show the settings in force and where each comes from (default, file, policy, flag)
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
     /// Print shell completions or the man page (for packagers)
     Generate {
         #[command(subcommand)]
@@ -114,6 +121,15 @@ pub enum ScheduleAction {
     Status {
         #[command(flatten)]
         target: ScheduleTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// The settings a clean or an audit with these flags would use, and where each comes from
+    Show {
+        #[command(flatten)]
+        what: What,
     },
 }
 
@@ -344,6 +360,11 @@ impl What {
                 ),
             });
         }
+        let policy = &config.sources.policy;
+        if !self.only.is_empty() && policy.narrow_categories(&self.only).is_empty() {
+            let allowed: Vec<&str> = policy.categories.iter().flatten().map(|c| c.id()).collect();
+            return Some(lang.only_outside_policy(&allowed.join(", ")));
+        }
         if self.categories(config).is_empty() {
             let from = if self.only.is_empty() {
                 "the configuration's categories"
@@ -358,10 +379,12 @@ impl What {
         None
     }
 
-    /// `--only`, else the config file's list, else all; less `--skip`.
+    /// `--only` (within Group Policy's list, if it sets one), else the policy's or the config
+    /// file's list, else all; less `--skip`.
     pub fn categories(&self, config: &Config) -> BTreeSet<Category> {
         let base: BTreeSet<Category> = if !self.only.is_empty() {
-            self.only.iter().copied().collect()
+            let only = config.sources.policy.narrow_categories(&self.only);
+            only.into_iter().collect()
         } else if let Some(list) = &config.categories {
             list.iter().copied().collect()
         } else {
@@ -374,9 +397,14 @@ impl What {
 }
 
 impl Select {
-    /// `--browser`, else the config file's list (same names), else all.
+    /// `--browser` (within Group Policy's list, if it sets one), else the policy's or the
+    /// config file's list (same names), else all.
     pub fn browsers_with(&self, config: &Config) -> Result<BTreeSet<Browser>, String> {
         if !self.browsers.is_empty() {
+            if config.sources.policy.browsers.is_some() {
+                let allowed = self.without_flags().browsers_with(config)?;
+                return Ok(self.browsers().intersection(&allowed).copied().collect());
+            }
             return Ok(self.browsers());
         }
         let Some(names) = &config.browsers else {
@@ -384,19 +412,32 @@ impl Select {
         };
         let mut args = Vec::new();
         for name in names {
-            args.push(
-                BrowserArg::from_str(name, true)
-                    .map_err(|_| format!("unknown browser {name:?} in the configuration file"))?,
-            );
+            args.push(BrowserArg::from_str(name, true).map_err(|_| {
+                match config.sources.policy.browsers {
+                    Some(_) => format!(
+                        "unknown browser {name:?} in Group Policy's browsers (HKLM\\{})",
+                        gomme::policy::KEY
+                    ),
+                    None => format!("unknown browser {name:?} in the configuration file"),
+                }
+            })?);
         }
         Ok(Select {
+            browsers: args,
+            ..self.without_flags()
+        }
+        .browsers())
+    }
+
+    /// No home, account or browser named.
+    fn without_flags(&self) -> Select {
+        Select {
             homes: Vec::new(),
             all_users: false,
             users: Vec::new(),
             include_root: false,
-            browsers: args,
+            browsers: Vec::new(),
         }
-        .browsers())
     }
 }
 

@@ -31,11 +31,18 @@ fn main() -> std::process::ExitCode {
             return exit(ExitCode::Fatal);
         }
     };
+    let config = match with_policy(config) {
+        Ok(config) => config,
+        Err(e) => {
+            gomme::say!("gomme: {e:#}");
+            return exit(ExitCode::Fatal);
+        }
+    };
     let lang = match (cli.lang, config.lang.as_deref()) {
         (None, Some(l)) => Lang::from_locale(l),
         _ => lang,
     };
-    let code = match run(cli.command, &config, lang) {
+    let code = match run(cli.command, &config, lang, cli.lang.is_some()) {
         Ok(code) => code,
         // The reader went away (`| head`): there is no one to tell.
         Err(e) if broken_pipe(&e) => ExitCode::Fatal,
@@ -117,7 +124,12 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
     }
 }
 
-fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode> {
+/// Group Policy (Windows), laid over the file: it overrides the file's settings.
+fn with_policy(config: Config) -> Result<Config, gomme::policy::PolicyError> {
+    Ok(gomme::policy::Policy::read()?.over(config))
+}
+
+fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow::Result<ExitCode> {
     // Not locked for the whole run: the deadline's watchdog may have to report instead.
     let mut out = io::stdout();
     match command {
@@ -149,6 +161,15 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
                 return Ok(usage(&why, lang));
             }
             commands::audit::run(&what.request(config)?, lang, &mut out)
+        }
+        Command::Config {
+            action: cli::ConfigAction::Show { what },
+        } => {
+            if let Some(why) = what.contradiction(config, lang) {
+                return Ok(usage(&why, lang));
+            }
+            let settings = cli::show::settings(&what, config, lang, lang_flag)?;
+            commands::config::show(&settings, &config.sources, what.json, lang, &mut out)
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),

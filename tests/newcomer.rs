@@ -7,11 +7,13 @@
 mod common;
 
 use common::gomme;
-use std::fs::File;
-use std::process::Stdio;
-
-fn full() -> Stdio {
-    Stdio::from(File::options().write(true).open("/dev/full").unwrap())
+#[cfg(unix)]
+fn full() -> std::process::Stdio {
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    std::process::Stdio::from(full)
 }
 
 /// Every command whose stdout is full says so and exits 1; none panics (exit 101).
@@ -40,7 +42,7 @@ fn a_full_stdout_is_an_error_not_a_panic() {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_gomme"))
             .args(*args)
             .stdout(full())
-            .stderr(Stdio::piped())
+            .stderr(std::process::Stdio::piped())
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -57,7 +59,7 @@ fn a_full_stdout_is_an_error_not_a_panic() {
 fn a_full_stderr_loses_the_lines_not_the_run() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gomme"))
         .args(["audit", "--home", "/nonexistent/gomme-test"])
-        .stdout(Stdio::null())
+        .stdout(std::process::Stdio::null())
         .stderr(full())
         .output()
         .unwrap();
@@ -175,6 +177,7 @@ fn english_words(text: &str) -> Vec<String> {
     found
 }
 
+#[cfg(unix)]
 fn french(args: &[&str]) -> (Option<i32>, String) {
     let out = gomme()
         .env("LANG", "fr_FR.UTF-8")

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod clean;
+pub mod config;
 pub mod profiles;
 pub mod schedule;
 pub mod shortcut;

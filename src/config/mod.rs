@@ -1,6 +1,7 @@
 //! The configuration file, for scheduled runs: what to clean, how long to wait for a closing
 //! browser, where to log. TOML; an unknown key is an error naming the key and its line, so a
-//! typo never silently cleans more or less than IT meant. Command-line flags override it.
+//! typo never silently cleans more or less than IT meant. Group Policy overrides it on Windows
+//! (`policy.rs`); command-line flags override both, but only narrow a policy's lists.
 
 use crate::category::Category;
 use crate::i18n::Lang;
@@ -36,6 +37,9 @@ pub struct Config {
     /// `fr` or `en`.
     #[serde(default, deserialize_with = "values::lang")]
     pub lang: Option<String>,
+    /// The file read and the Group Policy laid over it (not a key of the file).
+    #[serde(skip)]
+    pub sources: crate::settings::Sources,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]
@@ -121,7 +125,9 @@ impl Config {
             path: path.into(),
             source,
         })?;
-        Config::parse(&text, path)
+        let mut config = Config::parse(&text, path)?;
+        config.sources.file = Some(path.into());
+        Ok(config)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {

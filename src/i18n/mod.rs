@@ -8,6 +8,7 @@ use crate::report::Status;
 
 mod admin;
 mod errors;
+mod settings;
 mod warnings;
 
 pub use admin::{AdminFor, Done, Place};

@@ -63,18 +63,25 @@ pub fn force_stop(_pid: u32) -> std::io::Result<()> {
     ))
 }
 
-/// Sends each line to the system log (syslog(3); journald collects it), facility user,
-/// identity `gomme`; a line marked as a warning at `LOG_WARNING`, the others at `LOG_INFO`.
 #[cfg(unix)]
-pub fn system_log(lines: &[(String, bool)]) -> std::io::Result<()> {
+mod journal;
+
+/// Sends each line to journald with its kind's `MESSAGE_ID` when journald runs, else to
+/// syslog(3): facility user, identity `gomme`; a warning at `LOG_WARNING`, the others at
+/// `LOG_INFO`.
+#[cfg(unix)]
+pub fn system_log(lines: &[(String, &crate::audit_log::RecordKind)]) -> std::io::Result<()> {
     use std::ffi::CString;
+    if journal::send(std::path::Path::new(journal::SOCKET), lines)? {
+        return Ok(());
+    }
     static IDENT: &std::ffi::CStr = c"gomme";
     // SAFETY: IDENT is a static C string that outlives every syslog call; the format is a
     // constant "%s" and each message a valid C string.
     unsafe { libc::openlog(IDENT.as_ptr(), libc::LOG_PID, libc::LOG_USER) };
-    for (line, warning) in lines {
+    for (line, kind) in lines {
         let message = CString::new(line.replace('\0', " ")).map_err(std::io::Error::other)?;
-        let level = if *warning {
+        let level = if kind.warning {
             libc::LOG_WARNING
         } else {
             libc::LOG_INFO

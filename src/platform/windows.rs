@@ -47,12 +47,9 @@ pub fn hostname() -> Option<String> {
 /// source's descriptions are missing.
 pub const EVENT_SOURCE: &str = "gomme";
 
-/// The id of gomme's events: one per profile per run.
-pub const EVENT_ID: u32 = 1000;
-
-/// Writes each line to the Windows Event Log (Application), source [`EVENT_SOURCE`], event
-/// [`EVENT_ID`]: a warning when marked so, information otherwise.
-pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
+/// Writes each line to the Windows Event Log (Application), source [`EVENT_SOURCE`], with its
+/// kind's event id: a warning for the kinds that are, information otherwise.
+pub fn event_log(lines: &[(String, &crate::audit_log::RecordKind)]) -> io::Result<()> {
     use windows_sys::Win32::System::EventLog::{
         DeregisterEventSource, RegisterEventSourceW, ReportEventW, EVENTLOG_INFORMATION_TYPE,
         EVENTLOG_WARNING_TYPE,
@@ -65,10 +62,10 @@ pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
         return Err(io::Error::last_os_error());
     }
     let mut result = Ok(());
-    for (line, warning) in lines {
+    for (line, record) in lines {
         let message = wide(&line.replace('\0', " "));
         let strings = [message.as_ptr()];
-        let kind = if *warning {
+        let kind = if record.warning {
             EVENTLOG_WARNING_TYPE
         } else {
             EVENTLOG_INFORMATION_TYPE
@@ -80,7 +77,7 @@ pub fn event_log(lines: &[(String, bool)]) -> io::Result<()> {
                 log,
                 kind,
                 0,
-                EVENT_ID,
+                record.event_id,
                 std::ptr::null_mut(),
                 1,
                 0,

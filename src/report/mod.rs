@@ -240,12 +240,11 @@ fn one_line(profile: &std::path::Path, errors: &[String]) -> String {
         .join("; ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::one_line;
     use std::path::Path;
 
-    #[cfg(unix)]
     #[test]
     fn one_database_failing_several_steps_is_said_once_from_the_profile() {
         let profile = Path::new("/home/u/.mozilla/firefox/x.usager");
