@@ -15,7 +15,7 @@ mod human;
 
 /// The JSON schema version. Bumped on any change that could break a consumer: a key removed
 /// or renamed, a value's meaning changed. Keys may be added (`warnings`, `unread_homes`,
-/// `unfinished` were) without a bump.
+/// `unfinished`, `notes` were) without a bump.
 pub const SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,6 +52,10 @@ pub struct ProfileReport {
     pub categories: BTreeMap<Category, Counts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Databases cleaned although their schema is newer than any gomme was tested with (their
+    /// probes passed): file name and versions only. Absent from JSON when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::sqlite::Note>,
     /// The account whose home holds the profile (the home folder's name), for the audit log.
     #[serde(skip)]
     pub account: String,
@@ -76,6 +80,7 @@ impl ProfileReport {
             status,
             categories,
             error: (!errors.is_empty()).then(|| errors.join("; ")),
+            notes: Vec::new(),
             account: profile
                 .home
                 .file_name()
