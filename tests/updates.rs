@@ -469,3 +469,195 @@ fn a_database_without_a_needed_column_is_refused_and_the_rest_is_cleaned() {
         }
     }
 }
+
+/// The Firefox root of the fixture copy, and its profile-group store that Firefox made for
+/// the `default-esr` profile (`StoreID` is written to `profiles.ini` once a group exists).
+fn firefox_root(home: &Path) -> PathBuf {
+    home.join(".mozilla/firefox")
+}
+
+/// The profiles `gomme profiles` finds in `home`, as (folder path, listed), and its warnings.
+fn profiles_found(home: &Path) -> (Vec<(PathBuf, bool)>, Vec<serde_json::Value>) {
+    let (list, code) = gomme_json(&["profiles", "--home", home.to_str().unwrap()]);
+    assert_eq!(code, 0, "{list}");
+    let profiles = list["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                PathBuf::from(p["path"].as_str().unwrap()),
+                p["listed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    (profiles, list["warnings"].as_array().unwrap().clone())
+}
+
+/// A profile made with Firefox's new profile manager is recorded only in its profile-group
+/// store: gomme finds it there (listed, not merely a folder on disk) and cleans its history.
+/// The store and the profile are made by the installed firefox-esr itself
+/// (scripts/fixtures/profile_group.py calls Firefox's own `SelectableProfileService`).
+#[test]
+#[cfg_attr(windows, ignore = "starts Debian's firefox-esr, a Linux program")]
+fn a_profile_made_with_firefoxs_profile_manager_is_found_in_its_group_and_cleaned() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let root = firefox_root(&home);
+    let token = format!("gmkgroup{:x}", std::process::id());
+    let url = format!("http://127.0.0.1:{}/{token}", common::browser::serve_page());
+    let existing = common::fixture_profile_folder("firefox", "default-esr");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/fixtures/profile_group.py");
+    let out = std::process::Command::new("timeout")
+        .arg("300")
+        .arg("python3")
+        .arg(script)
+        .arg(&home)
+        .args(["default-esr", existing.as_str(), url.as_str()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let made: serde_json::Value =
+        serde_json::from_slice(out.stdout.trim_ascii()).expect("the script's JSON line");
+    let stored = made["path"].as_str().unwrap();
+    let profile = root.join(stored);
+    assert!(profile.join("places.sqlite").is_file(), "{made}");
+
+    // Only the store names it: not profiles.ini, not installs.ini.
+    let name = profile.file_name().unwrap().to_str().unwrap().to_owned();
+    for ini in ["profiles.ini", "installs.ini"] {
+        let text = std::fs::read_to_string(root.join(ini)).unwrap();
+        assert!(
+            !text.contains(&name),
+            "{ini} names the new profile:\n{text}"
+        );
+    }
+    let store = root
+        .join("Profile Groups")
+        .join(made["store"].as_str().unwrap());
+    let in_store: Vec<String> = Connection::open(&store)
+        .unwrap()
+        .prepare("SELECT path FROM Profiles")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // The store holds it relative to the root (the script reports Firefox's absolute view).
+    assert!(
+        in_store.iter().any(|p| root.join(p) == profile),
+        "{in_store:?}"
+    );
+    assert!(
+        support::scanner::scan_tokens(&profile, &[token.as_str()]).found(&token),
+        "Firefox recorded no visit in the new profile"
+    );
+
+    let (profiles, warnings) = profiles_found(&home);
+    let real = profile.canonicalize().unwrap();
+    assert!(
+        profiles.contains(&(real.clone(), true)),
+        "not listed from its group: {profiles:?} {warnings:?}"
+    );
+
+    let (report, code) = gomme_json(&["clean", "--home", home.to_str().unwrap()]);
+    assert_eq!(code, 0, "{report}");
+    let cleaned = report["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| Path::new(p["path"].as_str().unwrap()) == real)
+        .unwrap_or_else(|| panic!("not in the clean's report: {report}"));
+    assert_eq!(cleaned["status"], "cleaned", "{cleaned}");
+    assert!(cleaned["categories"]["history"]["items"].as_u64().unwrap() > 0);
+    let left = support::scanner::scan_tokens(&home, &[token.as_str()]);
+    assert!(!left.found(&token), "the visit is still there:\n{left}");
+}
+
+/// A store's row naming a folder outside the home by an absolute path is refused, as in
+/// `profiles.ini`; one climbing out of the root is ignored; a `Profile Groups` that is a link
+/// is not followed. On the store Firefox itself made for the fixture.
+#[test]
+fn a_profile_group_cannot_lead_outside_the_home_or_through_a_link() {
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let root = firefox_root(&home);
+    let groups = root.join("Profile Groups");
+    let stores: Vec<PathBuf> = std::fs::read_dir(&groups)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sqlite"))
+        .collect();
+    assert!(!stores.is_empty(), "the fixture has no profile-group store");
+    // A real profile folder outside the home, and one inside it that only the store names.
+    let outside = copy.dir.path().join("elsewhere.profile");
+    common::copy_tree(
+        &home.join(common::fixture_profile("firefox", "usager")),
+        &outside,
+    );
+    let inside = home.join("kept-apart.profile");
+    common::copy_tree(
+        &home.join(common::fixture_profile("firefox", "usager")),
+        &inside,
+    );
+    let conn = Connection::open(&stores[0]).unwrap();
+    for path in [
+        outside.to_str().unwrap().to_owned(),
+        "../../elsewhere.profile".to_owned(),
+        inside.to_str().unwrap().to_owned(),
+    ] {
+        conn.execute(
+            "INSERT INTO Profiles (path, name, avatar, themeId, themeFg, themeBg) \
+             VALUES (?1, 'x', 'book', 'default-theme@mozilla.org', '', '')",
+            [path],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let (profiles, warnings) = profiles_found(&home);
+    let paths: Vec<&PathBuf> = profiles.iter().map(|(p, _)| p).collect();
+    assert!(
+        profiles.contains(&(inside.canonicalize().unwrap(), true)),
+        "an absolute path inside the home is a profile: {profiles:?}"
+    );
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.starts_with(copy.dir.path()) && !p.starts_with(&home)),
+        "{paths:?}"
+    );
+    let said: Vec<String> = warnings.iter().map(|w| w["message"].to_string()).collect();
+    assert!(
+        said.iter().any(|m| m.contains("outside this home")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|m| m.contains("outside its folder")),
+        "{said:?}"
+    );
+
+    // The same store behind a link: not read.
+    #[cfg(unix)]
+    {
+        let moved = copy.dir.path().join("groups-elsewhere");
+        std::fs::rename(&groups, &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, &groups).unwrap();
+        let (profiles, warnings) = profiles_found(&home);
+        assert!(
+            !profiles
+                .iter()
+                .any(|(p, _)| p == &inside.canonicalize().unwrap()),
+            "read through a link: {profiles:?}"
+        );
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w["path"].as_str().unwrap().ends_with("Profile Groups")),
+            "{warnings:?}"
+        );
+    }
+}
