@@ -661,3 +661,53 @@ fn a_profile_group_cannot_lead_outside_the_home_or_through_a_link() {
         );
     }
 }
+
+/// The CI's schema watch (scripts/schema-watch) says whether the browsers moved their schemas
+/// since the fixture was made: here on databases moved as an update moves them, and on an
+/// untouched copy. It exits 0 either way: a move is news, not a failure.
+#[test]
+#[cfg_attr(windows, ignore = "a Python script run by the Linux CI")]
+fn the_schema_watch_says_which_schemas_moved() {
+    let watch = |home: &Path| -> String {
+        let out = std::process::Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/schema-watch"))
+            .arg("--home")
+            .arg(home)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let copy = FixtureCopy::new();
+    let home = copy.home();
+    let said = watch(&home);
+    assert!(
+        said.starts_with("browser schemas: as in the fixtures"),
+        "{said}"
+    );
+    let dbs = versioned(&home);
+    let places = dbs.iter().find(|d| d.name == "places.sqlite").unwrap();
+    let history = dbs.iter().find(|d| d.name == "History").unwrap();
+    places.set_version(&home, places.version + 1);
+    history.set_version(&home, history.version + 2);
+    let said = watch(&home);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(
+        said.starts_with("browser schemas moved: recheck (")
+            && said.contains(&format!(
+                "places.sqlite {} -> {}",
+                places.version,
+                places.version + 1
+            ))
+            && said.contains(&format!(
+                "History {} -> {}",
+                history.version,
+                history.version + 2
+            )),
+        "{said}"
+    );
+}
