@@ -460,6 +460,10 @@ fn probe(
     let Some(tested) = clean.schema.version else {
         return Ok(None);
     };
+    if matches!(tested, Version::MetaTable(..)) && !has_table("meta") {
+        // Nothing recorded, nothing to compare: the probes decide alone.
+        return Ok(None);
+    }
     let (query, high) = match tested {
         Version::UserVersion(_, high) => ("PRAGMA user_version", high),
         Version::MetaTable(_, high) => (
@@ -467,7 +471,16 @@ fn probe(
             high,
         ),
     };
-    let version: i64 = conn.query_row(query, [], |r| r.get(0)).map_err(sql)?;
+    // A database that records no version (a `meta` table without the row) has passed every
+    // probe: nothing to note.
+    let Some(version) = conn
+        .query_row(query, [], |r| r.get::<_, Option<i64>>(0))
+        .optional()
+        .map_err(sql)?
+        .flatten()
+    else {
+        return Ok(None);
+    };
     if let Version::MetaTable(..) = tested {
         let compatible: Option<i64> = conn
             .query_row(
@@ -527,4 +540,97 @@ fn path_value(path: &Path) -> rusqlite::types::Value {
 /// Quotes a text value for SQL (single quotes doubled).
 pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clean of `db` whose one step uses `moz_places(id, typed)`, tested up to version 86.
+    fn clean(version: Version) -> DbClean {
+        DbClean {
+            path: PathBuf::from("profile/places.sqlite"),
+            schema: Schema {
+                tables: &["moz_places"],
+                version: Some(version),
+            },
+            attach: Vec::new(),
+            steps: vec![Step {
+                category: Category::History,
+                sql: Sql::One("UPDATE moz_places SET typed = 0 WHERE id > 0".into()),
+                counted: false,
+                needs_table: None,
+                uses: vec![("moz_places", &["id", "typed"])],
+            }],
+        }
+    }
+
+    fn probed(setup: &str, version: Version) -> Result<Option<Note>> {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(setup).unwrap();
+        let tables = table_names(&conn).unwrap();
+        probe(&conn, Path::new("places.sqlite"), &tables, &clean(version))
+    }
+
+    const PLACES: &str =
+        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, typed INTEGER, url TEXT);";
+    const META: &str =
+        "CREATE TABLE meta (key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);";
+
+    #[test]
+    fn a_newer_version_whose_probes_pass_gives_a_note_an_older_one_none() {
+        let newer = probed(
+            &format!("{PLACES} PRAGMA user_version = 90;"),
+            Version::UserVersion(69, 86),
+        );
+        let note = newer.unwrap().expect("a note");
+        assert_eq!(
+            (note.database.as_str(), note.version, note.tested),
+            ("places.sqlite", 90, 86)
+        );
+        for v in [86, 68] {
+            let setup = format!("{PLACES} PRAGMA user_version = {v};");
+            assert!(probed(&setup, Version::UserVersion(69, 86))
+                .unwrap()
+                .is_none());
+        }
+    }
+
+    #[test]
+    fn a_missing_column_or_table_refuses_and_says_which() {
+        let e = probed(
+            "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);",
+            Version::UserVersion(69, 86),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("its table moz_places has no column typed"),
+            "{e}"
+        );
+        let e = probed("CREATE TABLE other (id);", Version::UserVersion(69, 86))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no table moz_places"), "{e}");
+    }
+
+    #[test]
+    fn chromium_compatible_versions_past_the_tested_one_refuse() {
+        let meta = |version: i64, compatible: i64| {
+            format!(
+                "{PLACES} {META} INSERT INTO meta VALUES ('version', '{version}'), \
+                 ('last_compatible_version', '{compatible}');"
+            )
+        };
+        let tested = Version::MetaTable(66, 70);
+        assert_eq!(probed(&meta(75, 16), tested).unwrap().unwrap().version, 75);
+        assert!(probed(&meta(70, 70), tested).unwrap().is_none());
+        let e = probed(&meta(75, 71), tested).unwrap_err().to_string();
+        assert!(e.contains("only code of its version 71 or later"), "{e}");
+        // Nothing recorded: the probes decide alone.
+        assert!(probed(&format!("{PLACES} {META}"), tested)
+            .unwrap()
+            .is_none());
+        assert!(probed(PLACES, tested).unwrap().is_none());
+    }
 }
