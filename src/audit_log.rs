@@ -29,6 +29,8 @@ struct Line<'a> {
     bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [crate::sqlite::Note],
 }
 
 /// The report as log lines, one JSON object per profile.
@@ -52,6 +54,7 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
             items: counts.items,
             bytes: counts.bytes,
             error: p.error.as_deref(),
+            notes: &p.notes,
         };
         lines.push(serde_json::to_string(&line)?);
     }

@@ -69,6 +69,8 @@ pub enum Problem {
     SettingsDamaged {
         line: usize,
     },
+    /// A Firefox profile-group store that cannot be read; the reason.
+    ProfileGroupUnreadable(String),
     /// `Local State` lists a profile folder outside the user-data folder.
     ListsProfileOutside,
     /// `profiles.ini` names a profile folder outside its own folder.
@@ -112,6 +114,9 @@ impl Problem {
             }
             Problem::SettingsDamaged { line } => {
                 format!("is damaged (line {line}); {INSTEAD}")
+            }
+            Problem::ProfileGroupUnreadable(why) => {
+                format!("is a profile group gomme cannot read ({why}); {INSTEAD}")
             }
             Problem::ListsProfileOutside => "lists a profile outside its folder; ignored".into(),
             Problem::NamesProfileOutside => "names a profile outside its folder; ignored".into(),

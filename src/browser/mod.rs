@@ -3,6 +3,8 @@
 //! table, `rules.rs`, with code only for the few steps a table cannot say).
 
 pub mod chromium;
+#[cfg(test)]
+mod declared_uses;
 pub mod firefox;
 pub mod kind;
 pub mod rules;

@@ -8,7 +8,7 @@
 use super::steps::{database_if_present, remove_database_file, remove_entries};
 use crate::category::Category;
 use crate::plan::planner::Planner;
-use crate::sqlite::{Sql, Step};
+use crate::sqlite::{Sql, Step, Uses, Version};
 use std::path::PathBuf;
 
 /// One rule of a family's table.
@@ -43,10 +43,12 @@ pub enum Act {
     /// left), in one transaction each.
     EmptyDatabases(&'static [&'static str]),
     /// Runs these statements on the database `db` (which must hold `tables`), in one
-    /// transaction.
+    /// transaction. `version`: where it records its schema version, and the versions gomme
+    /// was tested with (a newer one is noted, not refused).
     Rows {
         db: &'static str,
         tables: &'static [&'static str],
+        version: Option<Version>,
         steps: &'static [Statement],
     },
     /// Removes the entries of the folder `folder` (`""`: the place itself) but those whose
@@ -68,6 +70,9 @@ pub enum Act {
 #[derive(Debug, Clone, Copy)]
 pub struct Statement {
     pub sql: &'static str,
+    /// The tables and columns it uses: what the database is probed for (see
+    /// [`crate::sqlite::Step::uses`]).
+    pub uses: &'static [Uses],
     /// Run only if the database has this table (browsers add and drop tables across versions).
     pub table: Option<&'static str>,
     /// Whether the rows it changes are removed items (a tidying step's are not).
@@ -87,28 +92,31 @@ pub const fn rule(categories: &'static [Category], place: Place, act: Act) -> Ru
     }
 }
 
-/// A statement whose changed rows are removed items.
-pub const fn delete(sql: &'static str) -> Statement {
+/// A statement whose changed rows are removed items; `uses`: the tables and columns it uses.
+pub const fn delete(sql: &'static str, uses: &'static [Uses]) -> Statement {
     Statement {
         sql,
+        uses,
         table: None,
         counted: true,
     }
 }
 
 /// [`delete`], run only if the database has `table`.
-pub const fn delete_if(table: &'static str, sql: &'static str) -> Statement {
+pub const fn delete_if(table: &'static str, sql: &'static str, uses: &'static [Uses]) -> Statement {
     Statement {
         sql,
+        uses,
         table: Some(table),
         counted: true,
     }
 }
 
 /// A statement that tidies kept rows (counters, caches), not counted as removed items.
-pub const fn tidy(sql: &'static str) -> Statement {
+pub const fn tidy(sql: &'static str, uses: &'static [Uses]) -> Statement {
     Statement {
         sql,
+        uses,
         table: None,
         counted: false,
     }
@@ -157,11 +165,17 @@ fn apply(p: &mut Planner, rule: &Rule) {
                     sql: Sql::EmptyAllBut(&[]),
                     counted: true,
                     needs_table: None,
+                    uses: Vec::new(),
                 };
                 database_if_present(p, base.join(name), &[], None, vec![step]);
             }
         }
-        Act::Rows { db, tables, steps } => {
+        Act::Rows {
+            db,
+            tables,
+            version,
+            steps,
+        } => {
             let steps = steps
                 .iter()
                 .map(|s| Step {
@@ -169,9 +183,10 @@ fn apply(p: &mut Planner, rule: &Rule) {
                     sql: Sql::One(s.sql.to_owned()),
                     counted: s.counted,
                     needs_table: s.table,
+                    uses: s.uses.to_vec(),
                 })
                 .collect();
-            database_if_present(p, base.join(db), tables, None, steps);
+            database_if_present(p, base.join(db), tables, version, steps);
         }
         Act::Entries { folder, keep } => {
             let dir = if folder.is_empty() {

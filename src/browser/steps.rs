@@ -103,6 +103,7 @@ pub(super) fn step(category: Category, sql: impl Into<String>) -> Step {
         sql: Sql::One(sql.into()),
         counted: true,
         needs_table: None,
+        uses: Vec::new(),
     }
 }
 

@@ -33,9 +33,18 @@ const PHRASES: &[(&str, &str)] = &[
         "est un point de montage (un autre système de fichiers, ou un dossier monté là) ; gomme n'y entre pas",
     ),
     ("it holds no tables (emptied?)", "elle ne contient aucune table (vidée ?)"),
-    ("unknown layout (no table ", "organisation inconnue (pas de table "),
-    ("is not one gomme knows", "n'est pas une que gomme connaît"),
-    ("schema version ", "version de schéma "),
+    ("its table ", "sa table "),
+    (" has no column ", " n'a pas de colonne "),
+    ("it has no table ", "elle n'a pas de table "),
+    (", which gomme needs", ", dont gomme a besoin"),
+    (
+        "it says only code of its version ",
+        "elle dit que seul un programme de sa version ",
+    ),
+    (
+        " or later can use it, and gomme was tested with version ",
+        " ou plus récente peut l'utiliser, et gomme a été essayé avec la version ",
+    ),
     ("not valid JSON (line ", "JSON invalide (ligne "),
     ("far too large", "bien trop gros"),
     ("is a folder", "est un dossier"),
@@ -115,13 +124,13 @@ mod tests {
 
     #[test]
     fn a_profile_error_in_french() {
-        let line = "history, downloads: database places.sqlite: unknown layout (no table \
-                    moz_places); not changed; cookies: database cookies.sqlite: file is not a \
-                    database";
+        let line = "history, downloads: database places.sqlite: it has no table moz_places, \
+                    which gomme needs; not changed; cookies: database cookies.sqlite: file is \
+                    not a database";
         assert_eq!(
             Lang::Fr.profile_error(line),
-            "historique, téléchargements : base de données places.sqlite : organisation \
-             inconnue (pas de table moz_places) ; rien n'a été changé ; cookies : base de \
+            "historique, téléchargements : base de données places.sqlite : elle n'a pas de \
+             table moz_places, dont gomme a besoin ; rien n'a été changé ; cookies : base de \
              données cookies.sqlite : le fichier n'est pas une base de données"
         );
         assert_eq!(Lang::En.profile_error(line), line);
@@ -138,11 +147,21 @@ mod tests {
             include_str!("../fsops/nofollow/walk.rs"),
             include_str!("../fsops/nofollow/write.rs"),
             include_str!("../sqlite/mod.rs"),
+            include_str!("../sqlite/probe.rs"),
             include_str!("../plan/mod.rs"),
             include_str!("../plan/planner.rs"),
             include_str!("../browser/steps.rs"),
         ]
         .concat();
+        // A string continued over lines (`\` at a line's end) reads as one line.
+        let mut sources = sources.as_str();
+        let mut joined = String::new();
+        while let Some((before, after)) = sources.split_once("\\\n") {
+            joined.push_str(before);
+            sources = after.trim_start();
+        }
+        joined.push_str(sources);
+        let sources = joined;
         let outside = [
             "file is not a database",
             "database disk image is malformed",

@@ -197,6 +197,41 @@ impl Lang {
         }
     }
 
+    /// A database cleaned (or to be cleaned, in a dry run) although its schema is newer than
+    /// any gomme was tested with: every table and column it uses was there.
+    pub fn newer_than_tested(
+        self,
+        profile: &str,
+        note: &crate::sqlite::Note,
+        cleaning: bool,
+    ) -> String {
+        let crate::sqlite::Note {
+            database,
+            version,
+            tested,
+        } = note;
+        match (self, cleaning) {
+            (Lang::En, true) => format!(
+                "Note: {profile}: {database} is newer than tested (schema {version}, tested up \
+                 to {tested}); cleaned, as everything gomme uses in it is there."
+            ),
+            (Lang::En, false) => format!(
+                "Note: {profile}: {database} is newer than tested (schema {version}, tested up \
+                 to {tested}); it will be cleaned, as everything gomme uses in it is there."
+            ),
+            (Lang::Fr, true) => format!(
+                "Remarque : {profile} : {database} est plus récent que les versions testées \
+                 (schéma {version}, testé jusqu'à {tested}) ; nettoyé, car tout ce dont gomme \
+                 se sert s'y trouve."
+            ),
+            (Lang::Fr, false) => format!(
+                "Remarque : {profile} : {database} est plus récent que les versions testées \
+                 (schéma {version}, testé jusqu'à {tested}) ; il sera nettoyé, car tout ce dont \
+                 gomme se sert s'y trouve."
+            ),
+        }
+    }
+
     /// What to do about a profile skipped because its browser is open.
     pub fn close_browser(self, browser: Browser, profile: &str) -> String {
         match self {

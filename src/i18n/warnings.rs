@@ -60,6 +60,11 @@ impl Lang {
             (Lang::Fr, Problem::SettingsDamaged { line }) => {
                 format!("est abîmé (ligne {line}) ; {INSTEAD_FR}")
             }
+            (Lang::Fr, Problem::ProfileGroupUnreadable(why)) => {
+                format!(
+                    "est un groupe de profils que gomme ne peut pas lire ({why}) ; {INSTEAD_FR}"
+                )
+            }
             (Lang::Fr, Problem::ListsProfileOutside | Problem::NamesProfileOutside) => {
                 "désigne un profil hors de son dossier ; ignoré".into()
             }

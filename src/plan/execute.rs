@@ -69,6 +69,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     let mut unfinished = false;
     // Whether anything in the home was changed.
     let mut wrote = false;
+    let mut notes = Vec::new();
     for action in &plan.actions {
         if deadline::is_near(opts.deadline) {
             unfinished = true;
@@ -108,19 +109,25 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
                 }
             },
             // Counted beforehand to nothing (a plan that was shown): nothing to open.
-            Action::Database { rows, .. } if opts.count && rows.iter().all(|n| *n == 0) => {}
+            Action::Database { rows, note, .. } if opts.count && rows.iter().all(|n| *n == 0) => {
+                notes.extend(note.clone());
+            }
             Action::Database { clean, .. } => match clean.clean(&mut folders, &profile.home) {
-                Ok(Some(rows)) => {
+                Ok((Some(rows), note)) => {
                     wrote = true;
+                    notes.extend(note);
                     action.tally(Some(&rows), &mut counts)
                 }
-                Ok(None) => {}
+                Ok((None, note)) => notes.extend(note),
                 Err(e) => errors.push(format!("{}: {e}", clean.categories())),
             },
         }
     }
     for (category, done) in &counts {
         tracing::info!(%category, items = done.items, bytes = done.bytes, "cleaned");
+    }
+    for note in &notes {
+        tracing::warn!("{note}; cleaned");
     }
     let status = if unfinished {
         Status::Unfinished
@@ -131,6 +138,7 @@ fn execute_profile(plan: &ProfilePlan, opts: &Options) -> ProfileReport {
     };
     let mut report = ProfileReport::new(profile, status, counts, &errors);
     report.wrote = wrote;
+    report.notes = notes;
     if let Some(finished) = &opts.finished {
         finished
             .lock()

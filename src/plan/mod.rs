@@ -88,6 +88,17 @@ pub struct ProfilePlan {
 }
 
 impl ProfilePlan {
+    /// What counting the plan noticed about its databases (see [`crate::sqlite::Note`]).
+    pub fn notes(&self) -> Vec<crate::sqlite::Note> {
+        self.actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Database { note, .. } => note.clone(),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What the plan will remove, per category.
     pub fn counts(&self) -> BTreeMap<Category, Counts> {
         let mut counts: BTreeMap<Category, Counts> = self
@@ -252,7 +263,12 @@ impl Plan {
                 } else {
                     p.counts()
                 };
-                ProfileReport::new(&p.profile, status, counts, &p.errors)
+                let mut report = ProfileReport::new(&p.profile, status, counts, &p.errors);
+                report.notes = p.notes();
+                for note in &report.notes {
+                    tracing::warn!(profile = %crate::sanitize::for_terminal(&p.profile.profile), "{note}; a clean would clean it");
+                }
+                report
             })
             .collect();
         Report::new(Mode::DryRun, profiles)

@@ -8,7 +8,7 @@ use crate::deadline;
 use crate::error::{Error, Result};
 use crate::fsops::{self, Counts};
 use crate::profile::Profile;
-use crate::sqlite::{DbClean, Scratch};
+use crate::sqlite::{DbClean, Note, Scratch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,8 +24,12 @@ pub enum Action {
         counts: Counts,
     },
     /// Delete rows from a database, one transaction; `rows` is what the dry run counted per
-    /// step.
-    Database { clean: DbClean, rows: Vec<u64> },
+    /// step, `note` what it noticed (a schema newer than tested).
+    Database {
+        clean: DbClean,
+        rows: Vec<u64>,
+        note: Option<Note>,
+    },
     /// Remove entries from a settings file, keeping every other setting; `counts` is what
     /// the dry run counted.
     EditJson {
@@ -92,6 +96,7 @@ impl Action {
             Action::Database {
                 clean,
                 rows: planned,
+                ..
             } => {
                 let rows = rows.unwrap_or(planned);
                 for (step, n) in clean.steps.iter().zip(rows) {
@@ -257,6 +262,7 @@ impl<'a> Planner<'a> {
         self.actions.push(Action::Database {
             clean,
             rows: Vec::new(),
+            note: None,
         });
     }
 
@@ -266,7 +272,7 @@ impl<'a> Planner<'a> {
         let mut actions = Vec::with_capacity(self.actions.len());
         let mut unfinished = false;
         for mut action in std::mem::take(&mut self.actions) {
-            if let Action::Database { clean, rows } = &mut action {
+            if let Action::Database { clean, rows, note } = &mut action {
                 if !self.opts.count {
                     actions.push(action);
                     continue;
@@ -276,7 +282,10 @@ impl<'a> Planner<'a> {
                     break;
                 }
                 match clean.count(&mut self.scratch) {
-                    Ok(counted) => *rows = counted,
+                    Ok(counted) => {
+                        *rows = counted.rows;
+                        *note = counted.note;
+                    }
                     Err(e) => {
                         self.errors.push(format!("{}: {e}", clean.categories()));
                         continue;

@@ -83,6 +83,16 @@ impl Report {
         if empty > 0 {
             writeln!(out, "{}", lang.nothing_in(empty, others))?;
         }
+        for p in &self.profiles {
+            for note in &p.notes {
+                let profile = format!("{} {}", p.browser, for_terminal(&p.profile));
+                writeln!(
+                    out,
+                    "{}",
+                    lang.newer_than_tested(&profile, note, self.mode == Mode::Clean)
+                )?;
+            }
+        }
         let t = &self.totals;
         writeln!(
             out,

@@ -15,7 +15,7 @@ mod human;
 
 /// The JSON schema version. Bumped on any change that could break a consumer: a key removed
 /// or renamed, a value's meaning changed. Keys may be added (`warnings`, `unread_homes`,
-/// `unfinished` were) without a bump.
+/// `unfinished`, `notes` were) without a bump.
 pub const SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -52,6 +52,10 @@ pub struct ProfileReport {
     pub categories: BTreeMap<Category, Counts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Databases cleaned although their schema is newer than any gomme was tested with (their
+    /// probes passed): file name and versions only. Absent from JSON when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<crate::sqlite::Note>,
     /// The account whose home holds the profile (the home folder's name), for the audit log.
     #[serde(skip)]
     pub account: String,
@@ -76,6 +80,7 @@ impl ProfileReport {
             status,
             categories,
             error: (!errors.is_empty()).then(|| one_line(&profile.path, errors)),
+            notes: Vec::new(),
             account: profile
                 .home
                 .file_name()
@@ -250,14 +255,14 @@ mod tests {
         let profile = Path::new("/home/u/.mozilla/firefox/x.usager");
         let errors = [
             "downloads: database /home/u/.mozilla/firefox/x.usager/places.sqlite: no such table: moz_annos".to_owned(),
-            "history, downloads: database /home/u/.mozilla/firefox/x.usager/places.sqlite: unknown layout (no table moz_places); not changed".to_owned(),
+            "history, downloads: database /home/u/.mozilla/firefox/x.usager/places.sqlite: it has no table moz_places, which gomme needs; not changed".to_owned(),
             "cookies: database /home/u/.mozilla/firefox/x.usager/cookies.sqlite: file is not a database".to_owned(),
             "cache: /home/u/.cache/mozilla/firefox/x.usager/cache2 is a link".to_owned(),
         ];
         assert_eq!(
             one_line(profile, &errors),
-            "history, downloads: database places.sqlite: unknown layout (no table moz_places); \
-             not changed; cookies: database cookies.sqlite: file is not a database; \
+            "history, downloads: database places.sqlite: it has no table moz_places, which \
+             gomme needs; not changed; cookies: database cookies.sqlite: file is not a database; \
              cache: /home/u/.cache/mozilla/firefox/x.usager/cache2 is a link"
         );
     }

@@ -26,6 +26,25 @@ pub struct Step {
     pub counted: bool,
     /// Run only if this table exists (browsers add and drop tables across versions).
     pub needs_table: Option<&'static str>,
+    /// Every table the statement reads or changes, with the columns of it the statement
+    /// names: what the database is probed for before anything is changed (see
+    /// [`Uses`]). A test runs each statement on a database made of exactly these.
+    pub uses: Vec<Uses>,
+}
+
+/// A table a statement uses and the columns of it the statement names (none for a plain
+/// `DELETE FROM`). A table of an attached database is named with its schema:
+/// `places.moz_places`.
+pub type Uses = (&'static str, &'static [&'static str]);
+
+impl Step {
+    /// The step, declaring what it uses (see [`Step::uses`]).
+    pub fn using(self, uses: &[Uses]) -> Step {
+        Step {
+            uses: uses.to_vec(),
+            ..self
+        }
+    }
 }
 
 /// What a step runs.
@@ -39,22 +58,54 @@ pub enum Sql {
     EmptyAllBut(&'static [&'static str]),
 }
 
-/// What a browser database must look like before gomme changes it.
+/// What a browser database must look like before gomme changes it. Beyond `tables`, what is
+/// checked is what the steps use ([`Step::uses`]): a browser update that adds a column, a
+/// table or a version number changes nothing for them, one that drops or renames what they
+/// use refuses the database, untouched.
 #[derive(Debug, Clone)]
 pub struct Schema {
     /// Tables that must exist: without them this is not the database gomme knows.
     pub tables: &'static [&'static str],
-    /// The accepted schema versions, where the browser records one.
+    /// The schema versions gomme was tested with, where the browser records one: a database
+    /// outside them is still cleaned if its probes pass, with a note when it is newer.
     pub version: Option<Version>,
 }
 
-/// Where a browser records its schema version, and the range gomme has been checked against.
+/// Where a browser records its schema version, and the range gomme was tested with (the
+/// highest is the committed fixture's, made by the browsers named in its manifest).
 #[derive(Debug, Clone, Copy)]
 pub enum Version {
     /// `PRAGMA user_version` (Firefox).
     UserVersion(i64, i64),
-    /// The `version` row of the `meta` table (Chromium).
+    /// The `version` row of the `meta` table (Chromium). Chromium also records there the
+    /// oldest version whose code can still use the database (`last_compatible_version`):
+    /// one above the highest tested says code tested with that one cannot, and the database
+    /// is refused.
     MetaTable(i64, i64),
+}
+
+/// What a clean noticed about a database it cleaned (or, in a dry run, would clean): its
+/// schema is newer than any gomme was tested with, and every probe passed. It names the
+/// database's file and versions only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Note {
+    /// The database's file name (`places.sqlite`, `History`).
+    pub database: String,
+    /// The schema version it records.
+    pub version: i64,
+    /// The newest schema version gomme was tested with.
+    pub tested: i64,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is at schema version {}, newer than tested (up to {}), and has everything \
+             gomme uses in it",
+            self.database, self.version, self.tested
+        )
+    }
 }
 
 /// The statements to run on one database, in order, in one transaction.
@@ -67,7 +118,10 @@ pub struct DbClean {
     pub steps: Vec<Step>,
 }
 
+mod probe;
 mod scratch;
+
+use probe::{check_attached, probe, table_names};
 
 use scratch::scratch_run;
 pub use scratch::Scratch;
@@ -82,22 +136,27 @@ fn sidecar(db: &Path, suffix: &str) -> PathBuf {
 }
 
 impl DbClean {
-    /// Runs the clean on scratch copies (the dry run) and returns the rows changed per step.
-    pub fn count(&self, scratch: &mut Scratch) -> Result<Vec<u64>> {
+    /// Runs the clean on scratch copies (the dry run) and returns the rows changed per step,
+    /// with what it noticed.
+    pub fn count(&self, scratch: &mut Scratch) -> Result<Ran> {
         // Refused in the dry run exactly as the clean would refuse it.
         self.check_files(&mut scratch.folders)?;
         scratch_run(self, scratch)
     }
 
     /// Runs the clean on the database itself, committed and compacted, and returns the rows
-    /// changed per step; `None` when there was nothing to change, and so nothing was written.
-    /// `folders` are the open folders of the profile's clean.
-    pub fn clean(&self, folders: &mut fsops::Folders, home: &Path) -> Result<Option<Vec<u64>>> {
+    /// changed per step (`None` when there was nothing to change, and so nothing was written),
+    /// with what it noticed. `folders` are the open folders of the profile's clean.
+    pub fn clean(
+        &self,
+        folders: &mut fsops::Folders,
+        home: &Path,
+    ) -> Result<(Option<Vec<u64>>, Option<Note>)> {
         let owner = self.check_files(folders)?;
-        if self.changes_nothing(home)? {
+        if let Some(probe) = self.changes_nothing(home)? {
             // A clean that finds nothing writes nothing: the database is not even opened
             // (opening it would make and remove its `-shm`, changing its folder).
-            return Ok(None);
+            return Ok((None, probe.note));
         }
         let attach: Vec<_> = self
             .attach
@@ -107,7 +166,8 @@ impl DbClean {
         let _acting = fsops::ActingAs::new(owner).map_err(|e| Error::io(&self.path, e))?;
         fsops::point("sqlite-open", &self.path);
         let conn = open_real(&self.path)?;
-        run(&conn, &self.path, &attach, self, Run::Real).map(Some)
+        let ran = run(&conn, &self.path, &attach, self, Run::Real)?;
+        Ok((Some(ran.rows), ran.note))
     }
 
     /// Checks, before SQLite opens anything, every file it may open for this clean: the
@@ -125,20 +185,20 @@ impl DbClean {
 
     /// Whether this clean would change nothing, when that can be told without touching the
     /// home: the database and those it attaches, read into memory (each with no WAL frames or
-    /// journal to go with it, and not too large), run the steps to no change. `false` when it
-    /// cannot be told so cheaply: a WAL with frames means the browser wrote since the last
-    /// clean, and its frames must go anyway.
-    fn changes_nothing(&self, home: &Path) -> Result<bool> {
+    /// journal to go with it, and not too large), run the steps to no change. `None` when it
+    /// would change something, or when it cannot be told so cheaply: a WAL with frames means
+    /// the browser wrote since the last clean, and its frames must go anyway.
+    fn changes_nothing(&self, home: &Path) -> Result<Option<Ran>> {
         let mut probe = Scratch::within(home);
         for db in std::iter::once(&self.path).chain(self.attach.iter().map(|(_, p)| p)) {
             if !probe.load_in_memory(db)? {
-                return Ok(false);
+                return Ok(None);
             }
         }
-        let rows = probe.with(&self.path, &self.attach, |conn| {
+        let ran = probe.with(&self.path, &self.attach, |conn| {
             run(conn, &self.path, &[], self, Run::Probe)
         })?;
-        Ok(rows.iter().all(|n| *n == 0))
+        Ok(ran.rows.iter().all(|n| *n == 0).then_some(ran))
     }
 
     /// The categories this clean serves, for messages: `history, downloads`.
@@ -262,36 +322,21 @@ enum Run {
     Probe,
 }
 
-/// Reads the schema of the database attached as `name` (from `path`), so that an error in
-/// it names `path`.
-fn check_attached(conn: &Connection, name: &str, path: &Path) -> Result<()> {
-    let read = format!(
-        "SELECT count(*) FROM \"{}\".sqlite_master",
-        name.replace('"', "\"\"")
-    );
-    let tables: i64 = conn
-        .query_row(&read, [], |r| r.get(0))
-        .map_err(|e| Error::Sqlite {
-            path: path.into(),
-            source: e,
-        })?;
-    if tables == 0 {
-        return Err(Error::Schema {
-            path: path.into(),
-            what: "it holds no tables (emptied?)".into(),
-        });
-    }
-    Ok(())
+/// What running a clean's steps gave: the rows changed per step, and what was noticed.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub rows: Vec<u64>,
+    pub note: Option<Note>,
 }
 
-/// Runs the steps in one transaction (see [`Run`]); the rows changed per step.
+/// Runs the steps in one transaction (see [`Run`]), once the database passed its probes.
 fn run(
     conn: &Connection,
     path: &Path,
     attach: &[(String, rusqlite::types::Value)],
     clean: &DbClean,
     how: Run,
-) -> Result<Vec<u64>> {
+) -> Result<Ran> {
     let real = how == Run::Real;
     let sql = |e| Error::Sqlite {
         path: path.into(),
@@ -301,7 +346,6 @@ fn run(
         fsops::point("sqlite-begin", path);
     }
     let tables = table_names(conn).map_err(sql)?;
-    check_schema(conn, path, &tables, &clean.schema)?;
     for ((name, other), (_, path)) in attach.iter().zip(&clean.attach) {
         conn.execute("ATTACH DATABASE ?1 AS ?2", (other, name))
             .map_err(|e| Error::Sqlite {
@@ -316,6 +360,8 @@ fn run(
             check_attached(conn, name, other)?;
         }
     }
+    // After attaching: a step's probe may look at an attached table (`places.moz_places`).
+    let note = probe(conn, path, &tables, clean)?;
     conn.pragma_update(None, "secure_delete", true)
         .map_err(sql)?;
     let tx =
@@ -348,7 +394,7 @@ fn run(
         rows.push(changed as u64);
         if how == Run::Probe && changed > 0 {
             // Dropped: rolled back.
-            return Ok(rows);
+            return Ok(Ran { rows, note });
         }
     }
     if real {
@@ -359,7 +405,7 @@ fn run(
         conn.execute("DETACH DATABASE ?1", [name]).map_err(sql)?;
     }
     if !real {
-        return Ok(rows);
+        return Ok(Ran { rows, note });
     }
     // Nothing of the deleted rows may survive in the WAL or in free pages. The WAL is written
     // back and emptied first (the browser's old frames included): `VACUUM` then writes a whole
@@ -372,48 +418,7 @@ fn run(
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(sql)?;
     fsops::point("sqlite-done", path);
-    Ok(rows)
-}
-
-fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
-    let names = stmt.query_map([], |r| r.get(0))?.collect();
-    names
-}
-
-fn check_schema(conn: &Connection, path: &Path, tables: &[String], schema: &Schema) -> Result<()> {
-    let sql = |e| Error::Sqlite {
-        path: path.into(),
-        source: e,
-    };
-    if let Some(missing) = schema
-        .tables
-        .iter()
-        .find(|t| !tables.iter().any(|have| have == *t))
-    {
-        return Err(Error::Schema {
-            path: path.into(),
-            what: format!("unknown layout (no table {missing})"),
-        });
-    }
-    if let Some(expected) = schema.version {
-        let (query, low, high) = match expected {
-            Version::UserVersion(low, high) => ("PRAGMA user_version", low, high),
-            Version::MetaTable(low, high) => (
-                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'version'",
-                low,
-                high,
-            ),
-        };
-        let version: i64 = conn.query_row(query, [], |r| r.get(0)).map_err(sql)?;
-        if version < low || version > high {
-            return Err(Error::Schema {
-                path: path.into(),
-                what: format!("schema version {version} is not one gomme knows ({low} to {high})"),
-            });
-        }
-    }
-    Ok(())
+    Ok(Ran { rows, note })
 }
 
 /// A file name as SQLite takes it: its bytes as they are on Unix (a folder name that is not
@@ -436,4 +441,97 @@ fn path_value(path: &Path) -> rusqlite::types::Value {
 /// Quotes a text value for SQL (single quotes doubled).
 pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clean of `db` whose one step uses `moz_places(id, typed)`, tested up to version 86.
+    fn clean(version: Version) -> DbClean {
+        DbClean {
+            path: PathBuf::from("profile/places.sqlite"),
+            schema: Schema {
+                tables: &["moz_places"],
+                version: Some(version),
+            },
+            attach: Vec::new(),
+            steps: vec![Step {
+                category: Category::History,
+                sql: Sql::One("UPDATE moz_places SET typed = 0 WHERE id > 0".into()),
+                counted: false,
+                needs_table: None,
+                uses: vec![("moz_places", &["id", "typed"])],
+            }],
+        }
+    }
+
+    fn probed(setup: &str, version: Version) -> Result<Option<Note>> {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(setup).unwrap();
+        let tables = table_names(&conn).unwrap();
+        probe(&conn, Path::new("places.sqlite"), &tables, &clean(version))
+    }
+
+    const PLACES: &str =
+        "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, typed INTEGER, url TEXT);";
+    const META: &str =
+        "CREATE TABLE meta (key LONGVARCHAR NOT NULL UNIQUE PRIMARY KEY, value LONGVARCHAR);";
+
+    #[test]
+    fn a_newer_version_whose_probes_pass_gives_a_note_an_older_one_none() {
+        let newer = probed(
+            &format!("{PLACES} PRAGMA user_version = 90;"),
+            Version::UserVersion(69, 86),
+        );
+        let note = newer.unwrap().expect("a note");
+        assert_eq!(
+            (note.database.as_str(), note.version, note.tested),
+            ("places.sqlite", 90, 86)
+        );
+        for v in [86, 68] {
+            let setup = format!("{PLACES} PRAGMA user_version = {v};");
+            assert!(probed(&setup, Version::UserVersion(69, 86))
+                .unwrap()
+                .is_none());
+        }
+    }
+
+    #[test]
+    fn a_missing_column_or_table_refuses_and_says_which() {
+        let e = probed(
+            "CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT);",
+            Version::UserVersion(69, 86),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("its table moz_places has no column typed"),
+            "{e}"
+        );
+        let e = probed("CREATE TABLE other (id);", Version::UserVersion(69, 86))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no table moz_places"), "{e}");
+    }
+
+    #[test]
+    fn chromium_compatible_versions_past_the_tested_one_refuse() {
+        let meta = |version: i64, compatible: i64| {
+            format!(
+                "{PLACES} {META} INSERT INTO meta VALUES ('version', '{version}'), \
+                 ('last_compatible_version', '{compatible}');"
+            )
+        };
+        let tested = Version::MetaTable(66, 70);
+        assert_eq!(probed(&meta(75, 16), tested).unwrap().unwrap().version, 75);
+        assert!(probed(&meta(70, 70), tested).unwrap().is_none());
+        let e = probed(&meta(75, 71), tested).unwrap_err().to_string();
+        assert!(e.contains("only code of its version 71 or later"), "{e}");
+        // Nothing recorded: the probes decide alone.
+        assert!(probed(&format!("{PLACES} {META}"), tested)
+            .unwrap()
+            .is_none());
+        assert!(probed(PLACES, tested).unwrap().is_none());
+    }
 }

@@ -2,7 +2,7 @@
 //! writes: in memory when cheap, else in a private temporary folder, read from the home through
 //! descriptors opened without links.
 
-use super::{open_with, path_value, run, sidecar, DbClean, Run};
+use super::{open_with, path_value, run, sidecar, DbClean, Ran, Run};
 use crate::error::{Error, Result};
 use crate::fsops;
 use rusqlite::{Connection, OpenFlags};
@@ -193,7 +193,7 @@ impl Scratch {
 }
 
 /// Runs `clean`'s steps on its scratch copies; the rows changed per step.
-pub(super) fn scratch_run(clean: &DbClean, scratch: &mut Scratch) -> Result<Vec<u64>> {
+pub(super) fn scratch_run(clean: &DbClean, scratch: &mut Scratch) -> Result<Ran> {
     scratch.with(&clean.path, &clean.attach, |conn| {
         run(conn, &clean.path, &[], clean, Run::Scratch)
     })

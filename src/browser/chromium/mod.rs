@@ -7,7 +7,7 @@ mod discover;
 pub mod lock;
 mod preferences;
 mod rules;
-mod special;
+pub(crate) mod special;
 
 use super::rules::{apply_all, Rule};
 use super::Engine;

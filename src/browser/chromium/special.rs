@@ -9,14 +9,19 @@ use crate::browser::steps::{
 };
 use crate::category::Category::{self, *};
 use crate::plan::planner::Planner;
-use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Version};
+use crate::sqlite::{quote, DbClean, Schema, Sql, Step, Uses, Version};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// History schema versions gomme has been checked against (Chromium 120 to 156 write 66 to
-/// 70).
-const HISTORY_VERSIONS: Version = Version::MetaTable(60, 75);
+/// History schema versions gomme was tested with (Chromium 120 to 156 write 66 to 70; 70 is
+/// the committed fixture's). A newer one is cleaned, with a note, as long as it has every
+/// table and column the steps use and its `last_compatible_version` is at most 70.
+const HISTORY_VERSIONS: Version = Version::MetaTable(66, 70);
+
+/// `Cookies`' and `Favicons`' schema versions, as the committed fixture's Chromium wrote them.
+const COOKIES_VERSIONS: Version = Version::MetaTable(24, 24);
+const FAVICONS_VERSIONS: Version = Version::MetaTable(9, 9);
 
 /// `History`, for history and download records, in one transaction.
 pub(super) fn plan_history(p: &mut Planner) {
@@ -78,37 +83,81 @@ pub(super) fn plan_local_state(p: &mut Planner) {
 
 /// `Cookies` and `Network/Cookies`, but the domains to keep.
 pub(super) fn plan_cookies(p: &mut Planner) {
-    let keep = keep_cookies("host_key", &p.opts.keep_cookies);
     let dir = p.profile.path.clone();
     for path in [dir.join("Network/Cookies"), dir.join("Cookies")] {
+        let step = cookies_step(&p.opts.keep_cookies);
         database_if_present(
             p,
             path,
             &["cookies", "meta"],
-            None,
-            vec![step(
-                Cookies,
-                format!("DELETE FROM cookies WHERE NOT ({keep})"),
-            )],
+            Some(COOKIES_VERSIONS),
+            vec![step],
         );
     }
+}
+
+/// The statement that empties `cookies` but the domains to keep.
+fn cookies_step(domains: &[String]) -> Step {
+    let keep = keep_cookies("host_key", domains);
+    let uses: &[Uses] = if domains.is_empty() {
+        &[("cookies", &[])]
+    } else {
+        &[("cookies", &["host_key"])]
+    };
+    step(Cookies, format!("DELETE FROM cookies WHERE NOT ({keep})")).using(uses)
+}
+
+/// `Web Data`'s steps for the chosen categories.
+fn web_data_steps(forms: bool, logins: bool) -> Vec<Step> {
+    let mut web_data = Vec::new();
+    if forms {
+        web_data.push(empty_all_but(Forms, &["keywords", "token_service"]));
+    }
+    if logins {
+        web_data.push(
+            step_if(Logins, "token_service", "DELETE FROM token_service")
+                .using(&[("token_service", &[])]),
+        );
+    }
+    web_data
+}
+
+/// Every database clean this file defines, each way it can be asked for (for the test that
+/// each statement uses only what it declares).
+#[cfg(test)]
+pub(crate) fn every_clean() -> Vec<DbClean> {
+    let dir = Path::new("profile");
+    let bare = |path: PathBuf, steps: Vec<Step>| DbClean {
+        path,
+        schema: Schema {
+            tables: &[],
+            version: None,
+        },
+        attach: Vec::new(),
+        steps,
+    };
+    let mut out = Vec::new();
+    for bookmarked in [vec![], vec!["https://bibliotheque.example/".to_owned()]] {
+        for (history, downloads) in [(true, true), (true, false), (false, true)] {
+            out.push(history_db_with(dir, &bookmarked, history, downloads));
+        }
+    }
+    out.push(favicons(dir));
+    for keep in [vec![], vec!["bibliotheque.example".to_owned()]] {
+        out.push(bare(dir.join("Cookies"), vec![cookies_step(&keep)]));
+    }
+    out.push(bare(dir.join("Web Data"), web_data_steps(true, true)));
+    out
 }
 
 /// `Web Data`, one transaction for both categories: everything autofill remembers (forms;
 /// search engines in `keywords` stay) and the sign-in tokens of the accounts the person logged
 /// into the browser with (logins).
 pub(super) fn plan_web_data(p: &mut Planner) {
-    let mut web_data = Vec::new();
-    if p.opts.categories.contains(&Forms) {
-        web_data.push(empty_all_but(Forms, &["keywords", "token_service"]));
-    }
-    if p.opts.categories.contains(&Logins) {
-        web_data.push(step_if(
-            Logins,
-            "token_service",
-            "DELETE FROM token_service",
-        ));
-    }
+    let web_data = web_data_steps(
+        p.opts.categories.contains(&Forms),
+        p.opts.categories.contains(&Logins),
+    );
     let path = p.profile.path.join("Web Data");
     database_if_present(p, path, &["meta"], None, web_data);
 }
@@ -122,27 +171,41 @@ pub(super) fn plan_downloaded_files(p: &mut Planner) {
 /// `History`: visits and everything derived from them; download records when downloads are
 /// chosen. URLs a bookmark points to stay, with their counters reset.
 fn history_db(dir: &Path, history: bool, downloads: bool) -> DbClean {
+    let bookmarked = if history {
+        bookmarked_urls(dir)
+    } else {
+        Vec::new()
+    };
+    history_db_with(dir, &bookmarked, history, downloads)
+}
+
+/// [`history_db`], keeping the URLs `bookmarked`.
+fn history_db_with(dir: &Path, bookmarked: &[String], history: bool, downloads: bool) -> DbClean {
     let mut steps = Vec::new();
     if downloads {
         steps.extend([
-            step(Downloads, "DELETE FROM downloads_url_chains"),
+            step(Downloads, "DELETE FROM downloads_url_chains")
+                .using(&[("downloads_url_chains", &[])]),
             step_if(
                 Downloads,
                 "downloads_slices",
                 "DELETE FROM downloads_slices",
-            ),
-            step(Downloads, "DELETE FROM downloads"),
+            )
+            .using(&[("downloads_slices", &[])]),
+            step(Downloads, "DELETE FROM downloads").using(&[("downloads", &[])]),
         ]);
     }
     if history {
-        let bookmarked = bookmarked_urls(dir);
-        let keep = if bookmarked.is_empty() {
-            "0".to_owned()
+        let (keep, urls): (String, &[Uses]) = if bookmarked.is_empty() {
+            ("0".to_owned(), &[("urls", &[])])
         } else {
             let list: Vec<String> = bookmarked.iter().map(|u| quote(u)).collect();
-            format!("url IN ({})", list.join(", "))
+            (
+                format!("url IN ({})", list.join(", ")),
+                &[("urls", &["url"])],
+            )
         };
-        steps.push(step(History, "DELETE FROM visits"));
+        steps.push(step(History, "DELETE FROM visits").using(&[("visits", &[])]));
         for table in [
             "visit_source",
             "visited_links",
@@ -161,17 +224,19 @@ fn history_db(dir: &Path, history: bool, downloads: bool) -> DbClean {
             "history_sync_metadata",
             "journey_sync_metadata",
         ] {
-            steps.push(step_if(History, table, format!("DELETE FROM {table}")));
+            steps.push(
+                step_if(History, table, format!("DELETE FROM {table}")).using(&[(table, &[])]),
+            );
         }
-        steps.push(step(
-            History,
-            format!("DELETE FROM urls WHERE NOT ({keep})"),
-        ));
-        steps.push(fixup(
-            History,
-            "UPDATE urls SET visit_count = 0, typed_count = 0, last_visit_time = 0 \
-             WHERE visit_count != 0 OR typed_count != 0 OR last_visit_time != 0",
-        ));
+        steps.push(step(History, format!("DELETE FROM urls WHERE NOT ({keep})")).using(urls));
+        steps.push(
+            fixup(
+                History,
+                "UPDATE urls SET visit_count = 0, typed_count = 0, last_visit_time = 0 \
+                 WHERE visit_count != 0 OR typed_count != 0 OR last_visit_time != 0",
+            )
+            .using(&[("urls", &["visit_count", "typed_count", "last_visit_time"])]),
+        );
     }
     DbClean {
         path: dir.join("History"),
@@ -196,7 +261,7 @@ fn favicons(dir: &Path) -> DbClean {
         path: dir.join("Favicons"),
         schema: Schema {
             tables: &["favicons", "favicon_bitmaps", "icon_mapping"],
-            version: None,
+            version: Some(FAVICONS_VERSIONS),
         },
         attach: vec![("history".into(), dir.join("History"))],
         steps: vec![
@@ -204,17 +269,20 @@ fn favicons(dir: &Path) -> DbClean {
                 History,
                 "DELETE FROM icon_mapping WHERE NOT EXISTS \
                  (SELECT 1 FROM history.urls u WHERE u.url = icon_mapping.page_url)",
-            ),
+            )
+            .using(&[("icon_mapping", &["page_url"]), ("history.urls", &["url"])]),
             step(
                 History,
                 "DELETE FROM favicons WHERE NOT EXISTS \
                  (SELECT 1 FROM icon_mapping m WHERE m.icon_id = favicons.id)",
-            ),
+            )
+            .using(&[("favicons", &["id"]), ("icon_mapping", &["icon_id"])]),
             step(
                 History,
                 "DELETE FROM favicon_bitmaps WHERE NOT EXISTS \
                  (SELECT 1 FROM favicons f WHERE f.id = favicon_bitmaps.icon_id)",
-            ),
+            )
+            .using(&[("favicon_bitmaps", &["icon_id"]), ("favicons", &["id"])]),
         ],
     }
 }

@@ -1,5 +1,6 @@
-//! Firefox family: `profiles.ini` and `installs.ini` as Firefox reads them, plus profile
-//! folders that are on disk but not listed.
+//! Firefox family: `profiles.ini` and `installs.ini` as Firefox reads them, the profile-group
+//! stores of the new profile manager (`Profile Groups/<store>.sqlite`), plus profile folders
+//! that are on disk but not listed.
 
 use crate::discover::context::{contained_dir, is_plain_relative, read_settings, Context};
 use crate::profile::{Problem, Profile, Warning};
@@ -30,6 +31,7 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
             }
         }
     }
+    listed.extend(group_store_paths(ctx, warnings));
 
     let mut profiles: Vec<Profile> = Vec::new();
     let mut add = |path: &Path, is_listed: bool, warnings: &mut Vec<Warning>| {
@@ -59,7 +61,9 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         if fs::symlink_metadata(path).is_err() {
             warnings.push(Warning {
                 path: path.clone(),
-                problem: Problem::ListedFolderMissing("profiles.ini or installs.ini"),
+                problem: Problem::ListedFolderMissing(
+                    "profiles.ini, installs.ini or a profile group",
+                ),
             });
             continue;
         }
@@ -85,6 +89,90 @@ pub(super) fn discover(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<Profil
         }
     }
     profiles
+}
+
+/// The folder of the new profile manager's stores ("selectable profiles", Firefox 138+).
+const GROUP_STORES: &str = "Profile Groups";
+
+/// Profile folders named by the new profile manager's stores: the `path` column of the
+/// `Profiles` table of each `Profile Groups/<store>.sqlite` (Firefox's
+/// `SelectableProfileService`), relative to the root, or absolute. Profiles made there need
+/// not be in `profiles.ini`. The folder is listed and each store read the way a clean reads a
+/// database: never through a link, from a private copy (the store is not opened in place, so
+/// nothing in the home changes).
+fn group_store_paths(ctx: &Context, warnings: &mut Vec<Warning>) -> Vec<PathBuf> {
+    let dir = ctx.config.join(GROUP_STORES);
+    if !crate::fsops::exists(&dir) {
+        return Vec::new();
+    }
+    let mut folders = crate::fsops::Folders::within(ctx.home);
+    let mut names: Vec<String> = match folders.list(&dir) {
+        Ok(names) => names
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sqlite"))
+            .collect(),
+        Err(e) => {
+            warnings.push(Warning {
+                path: dir,
+                problem: Problem::SettingsUnreadable(why(&e)),
+            });
+            return Vec::new();
+        }
+    };
+    names.sort();
+    let mut paths = Vec::new();
+    for name in names {
+        let store = dir.join(&name);
+        let mut scratch = crate::sqlite::Scratch::within(ctx.home);
+        let rows = crate::sqlite::query(&mut scratch, &store, "SELECT path FROM Profiles", |r| {
+            r.get::<_, Option<String>>(0)
+        });
+        match rows {
+            Ok(rows) => {
+                for value in rows.into_iter().flatten() {
+                    paths.extend(store_path(ctx.config, &store, &value, warnings));
+                }
+            }
+            Err(e) => warnings.push(Warning {
+                path: store,
+                problem: Problem::ProfileGroupUnreadable(why(&e)),
+            }),
+        }
+    }
+    paths
+}
+
+/// A store's `path` value as a folder: relative to the root (`/` or `\\` between names), or
+/// absolute; one that climbs out of the root is ignored, as in `profiles.ini`.
+fn store_path(
+    config: &Path,
+    store: &Path,
+    value: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<PathBuf> {
+    let value = value.trim();
+    if Path::new(value).is_absolute() {
+        return Some(PathBuf::from(value));
+    }
+    let rel = PathBuf::from(value.replace('\\', "/"));
+    if is_plain_relative(&rel) {
+        return Some(config.join(rel));
+    }
+    warnings.push(Warning {
+        path: store.into(),
+        problem: Problem::NamesProfileOutside,
+    });
+    None
+}
+
+/// An error's reason, without the path the warning names already.
+fn why(e: &crate::error::Error) -> String {
+    match e {
+        crate::error::Error::Io { source, .. } => source.to_string(),
+        crate::error::Error::Sqlite { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// Backslashes are ordinary characters in Windows paths, not escapes.

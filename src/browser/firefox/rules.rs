@@ -11,6 +11,7 @@ use crate::browser::rules::{
     delete, delete_if, rule, tidy, Act::*, Rule, Statement, DOWNLOADED_FILES,
 };
 use crate::category::Category::*;
+use crate::sqlite::Version;
 
 const SESSION_FILES: &[&str] = &[
     "sessionstore.jsonlz4",
@@ -36,17 +37,33 @@ const HISTORY_FILES: &[&str] = &[
 const LOGIN_FILES: &[&str] = &["logins.json", "logins-backup.json", "signons.sqlite"];
 
 const FORM_STEPS: &[Statement] = &[
-    delete("DELETE FROM moz_formhistory"),
+    delete("DELETE FROM moz_formhistory", &[("moz_formhistory", &[])]),
     delete_if(
         "moz_deleted_formhistory",
         "DELETE FROM moz_deleted_formhistory",
+        &[("moz_deleted_formhistory", &[])],
     ),
     delete_if(
         "moz_history_to_sources",
         "DELETE FROM moz_history_to_sources",
+        &[("moz_history_to_sources", &[])],
     ),
-    delete_if("moz_sources", "DELETE FROM moz_sources"),
+    delete_if(
+        "moz_sources",
+        "DELETE FROM moz_sources",
+        &[("moz_sources", &[])],
+    ),
 ];
+
+/// The schema versions of the databases the rules clean row by row, as the committed fixture's
+/// Firefox wrote them (`user_version`): newer ones are cleaned with a note.
+const FORMS_VERSIONS: Version = Version::UserVersion(4, 5);
+const BOUNCE_VERSIONS: Version = Version::UserVersion(1, 1);
+const WEBAPPS_VERSIONS: Version = Version::UserVersion(2, 2);
+/// Firefox's storage version, major << 16 | minor: 2.3.
+const STORAGE_VERSIONS: Version = Version::UserVersion(131_075, 131_075);
+const PERMISSIONS_VERSIONS: Version = Version::UserVersion(12, 13);
+const CONTENT_PREFS_VERSIONS: Version = Version::UserVersion(4, 6);
 
 pub const RULES: &[Rule] = &[
     rule(
@@ -88,7 +105,8 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "bounce-tracking-protection.sqlite",
             tables: &["sites"],
-            steps: &[delete("DELETE FROM sites")],
+            version: Some(BOUNCE_VERSIONS),
+            steps: &[delete("DELETE FROM sites", &[("sites", &[])])],
         },
     ),
     rule(
@@ -119,6 +137,7 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "formhistory.sqlite",
             tables: &["moz_formhistory"],
+            version: Some(FORMS_VERSIONS),
             steps: FORM_STEPS,
         },
     ),
@@ -164,8 +183,10 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "webappsstore.sqlite",
             tables: &["webappsstore2"],
+            version: Some(WEBAPPS_VERSIONS),
             steps: &[delete(
                 "DELETE FROM webappsstore2 WHERE originKey NOT LIKE '%moz-extension%'",
+                &[("webappsstore2", &["originKey"])],
             )],
         },
     ),
@@ -175,13 +196,21 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "storage.sqlite",
             tables: &["origin", "cache"],
+            version: Some(STORAGE_VERSIONS),
             steps: &[
                 delete(
                     "DELETE FROM origin WHERE origin NOT LIKE 'moz-extension%' \
                  AND repository_id IN (SELECT id FROM repository WHERE name <> 'persistent')",
+                    &[
+                        ("origin", &["origin", "repository_id"]),
+                        ("repository", &["id", "name"]),
+                    ],
                 ),
                 // Firefox rebuilds its storage cache from disk when it is marked invalid.
-                tidy("UPDATE cache SET valid = 0 WHERE valid IS NOT 0"),
+                tidy(
+                    "UPDATE cache SET valid = 0 WHERE valid IS NOT 0",
+                    &[("cache", &["valid"])],
+                ),
             ],
         },
     ),
@@ -191,12 +220,17 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "permissions.sqlite",
             tables: &["moz_perms"],
+            version: Some(PERMISSIONS_VERSIONS),
             steps: &[
-                delete("DELETE FROM moz_perms WHERE origin NOT LIKE 'moz-extension:%'"),
-                delete_if("moz_hosts", "DELETE FROM moz_hosts"),
+                delete(
+                    "DELETE FROM moz_perms WHERE origin NOT LIKE 'moz-extension:%'",
+                    &[("moz_perms", &["origin"])],
+                ),
+                delete_if("moz_hosts", "DELETE FROM moz_hosts", &[("moz_hosts", &[])]),
                 delete_if(
                     "moz_origin_interactions",
                     "DELETE FROM moz_origin_interactions",
+                    &[("moz_origin_interactions", &[])],
                 ),
             ],
         },
@@ -208,9 +242,13 @@ pub const RULES: &[Rule] = &[
         Rows {
             db: "content-prefs.sqlite",
             tables: &["prefs", "groups"],
+            version: Some(CONTENT_PREFS_VERSIONS),
             steps: &[
-                delete("DELETE FROM prefs WHERE groupID IS NOT NULL"),
-                delete("DELETE FROM groups"),
+                delete(
+                    "DELETE FROM prefs WHERE groupID IS NOT NULL",
+                    &[("prefs", &["groupID"])],
+                ),
+                delete("DELETE FROM groups", &[("groups", &[])]),
             ],
         },
     ),

@@ -8,14 +8,20 @@ use crate::browser::steps::{
 };
 use crate::category::Category::{self, *};
 use crate::plan::planner::{Planner, SettingsEdit};
-use crate::sqlite::{DbClean, Schema, Version};
+use crate::sqlite::{DbClean, Schema, Step, Uses, Version};
 use std::collections::BTreeMap;
 
-/// Places schema versions gomme has been checked against (Firefox 115 ESR to 153 ESR write
-/// 69 to 86); a newer Firefox that changes the layout is refused until checked.
-const PLACES_VERSIONS: (i64, i64) = (69, 89);
+/// Places schema versions gomme was tested with (Firefox 115 ESR to 153 ESR write 69 to 86;
+/// 86 is the committed fixture's). A newer one is cleaned, with a note, as long as it has
+/// every table and column the steps use.
+const PLACES_VERSIONS: Version = Version::UserVersion(69, 86);
+
+/// `cookies.sqlite`'s schema version, as the committed fixture's Firefox wrote it.
+const COOKIES_VERSIONS: Version = Version::UserVersion(17, 17);
 
 const DOWNLOAD_ATTRS: &str = "SELECT id FROM moz_anno_attributes WHERE name LIKE 'downloads/%'";
+/// What [`DOWNLOAD_ATTRS`] uses.
+const DOWNLOAD_ATTRS_USES: Uses = ("moz_anno_attributes", &["id", "name"]);
 
 /// `places.sqlite`, for history and download records, in one transaction.
 pub(super) fn plan_places(p: &mut Planner) {
@@ -38,66 +44,126 @@ pub(super) fn plan_favicons(p: &mut Planner) {
 
 /// `cookies.sqlite`, but the domains to keep.
 pub(super) fn plan_cookies(p: &mut Planner) {
-    let keep = keep_cookies("host", &p.opts.keep_cookies);
+    let step = cookies_step(&p.opts.keep_cookies);
     database_if_present(
         p,
         p.profile.path.join("cookies.sqlite"),
         &["moz_cookies"],
-        None,
-        vec![step(
-            Cookies,
-            format!("DELETE FROM moz_cookies WHERE NOT ({keep})"),
-        )],
+        Some(COOKIES_VERSIONS),
+        vec![step],
     );
+}
+
+/// The statement that empties `moz_cookies` but the domains to keep.
+fn cookies_step(domains: &[String]) -> Step {
+    let keep = keep_cookies("host", domains);
+    let uses: &[Uses] = if domains.is_empty() {
+        &[("moz_cookies", &[])]
+    } else {
+        &[("moz_cookies", &["host"])]
+    };
+    step(
+        Cookies,
+        format!("DELETE FROM moz_cookies WHERE NOT ({keep})"),
+    )
+    .using(uses)
+}
+
+/// Every database clean this file defines, each way it can be asked for (for the test that
+/// each statement uses only what it declares).
+#[cfg(test)]
+pub(crate) fn every_clean() -> Vec<DbClean> {
+    let dir = std::path::Path::new("profile");
+    let mut out = Vec::new();
+    for (history, downloads) in [(true, true), (true, false), (false, true)] {
+        out.push(places_clean(dir.join("places.sqlite"), history, downloads));
+    }
+    out.push(favicons_clean(dir));
+    for keep in [vec![], vec!["bibliotheque.example".to_owned()]] {
+        out.push(DbClean {
+            path: dir.join("cookies.sqlite"),
+            schema: Schema {
+                tables: &[],
+                version: None,
+            },
+            attach: Vec::new(),
+            steps: vec![cookies_step(&keep)],
+        });
+    }
+    out
 }
 
 /// `places.sqlite`: visits, the pages only they explain, and everything hanging off those
 /// pages; download records when downloads are chosen.
 fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
+    places_clean(p.profile.path.join("places.sqlite"), history, downloads)
+}
+
+/// [`places`], for the database at `path`.
+fn places_clean(path: std::path::PathBuf, history: bool, downloads: bool) -> DbClean {
     let mut steps = Vec::new();
     if downloads {
-        steps.push(step(
-            Downloads,
-            format!("DELETE FROM moz_annos WHERE anno_attribute_id IN ({DOWNLOAD_ATTRS})"),
-        ));
+        steps.push(
+            step(
+                Downloads,
+                format!("DELETE FROM moz_annos WHERE anno_attribute_id IN ({DOWNLOAD_ATTRS})"),
+            )
+            .using(&[("moz_annos", &["anno_attribute_id"]), DOWNLOAD_ATTRS_USES]),
+        );
         // Visits of type 7 are the "downloaded" visits the download list is built from.
-        steps.push(step(
-            Downloads,
-            "DELETE FROM moz_historyvisits WHERE visit_type = 7",
-        ));
+        steps.push(
+            step(
+                Downloads,
+                "DELETE FROM moz_historyvisits WHERE visit_type = 7",
+            )
+            .using(&[("moz_historyvisits", &["visit_type"])]),
+        );
     }
     if history {
         // Without downloads chosen, download records and their visits stay.
-        let keep_downloads = if downloads {
-            ""
+        let (keep_downloads, visits): (&str, &[Uses]) = if downloads {
+            ("", &[("moz_historyvisits", &[])])
         } else {
-            " WHERE visit_type <> 7"
+            (
+                " WHERE visit_type <> 7",
+                &[("moz_historyvisits", &["visit_type"])],
+            )
+        };
+        let all = |table: &'static str| {
+            step_if(History, table, format!("DELETE FROM {table}")).using(&[(table, &[])])
         };
         steps.extend([
-            step(History, format!("DELETE FROM moz_historyvisits{keep_downloads}")),
+            step(History, format!("DELETE FROM moz_historyvisits{keep_downloads}")).using(visits),
             step_if(History, "moz_historyvisits_extra",
                 "DELETE FROM moz_historyvisits_extra WHERE NOT EXISTS \
-                 (SELECT 1 FROM moz_historyvisits v WHERE v.id = visit_id)"),
-            step_if(History, "moz_places_metadata", "DELETE FROM moz_places_metadata"),
-            step_if(History, "moz_places_metadata_search_queries",
-                "DELETE FROM moz_places_metadata_search_queries"),
-            step(History, "DELETE FROM moz_inputhistory"),
-            step_if(History, "moz_newtab_story_click", "DELETE FROM moz_newtab_story_click"),
-            step_if(History, "moz_newtab_story_impression", "DELETE FROM moz_newtab_story_impression"),
-            step_if(History, "moz_newtab_shortcuts_interaction",
-                "DELETE FROM moz_newtab_shortcuts_interaction"),
-            step_if(History, "moz_previews_tombstones", "DELETE FROM moz_previews_tombstones"),
+                 (SELECT 1 FROM moz_historyvisits v WHERE v.id = visit_id)")
+                .using(&[("moz_historyvisits_extra", &["visit_id"]), ("moz_historyvisits", &["id"])]),
+            all("moz_places_metadata"),
+            all("moz_places_metadata_search_queries"),
+            step(History, "DELETE FROM moz_inputhistory").using(&[("moz_inputhistory", &[])]),
+            all("moz_newtab_story_click"),
+            all("moz_newtab_story_impression"),
+            all("moz_newtab_shortcuts_interaction"),
+            all("moz_previews_tombstones"),
             // Pages no bookmark or keyword references (foreign_count), no visit left explains,
             // and no kept download record names.
             step(History, format!(
                 "DELETE FROM moz_places WHERE foreign_count = 0 \
                  AND NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
                  AND NOT EXISTS (SELECT 1 FROM moz_annos a WHERE a.place_id = moz_places.id \
-                                 AND a.anno_attribute_id IN ({DOWNLOAD_ATTRS}))")),
+                                 AND a.anno_attribute_id IN ({DOWNLOAD_ATTRS}))"))
+                .using(&[
+                    ("moz_places", &["id", "foreign_count"]),
+                    ("moz_historyvisits", &["place_id"]),
+                    ("moz_annos", &["place_id", "anno_attribute_id"]),
+                    DOWNLOAD_ATTRS_USES,
+                ]),
             fixup(History, "DELETE FROM moz_annos WHERE NOT EXISTS \
-                 (SELECT 1 FROM moz_places h WHERE h.id = moz_annos.place_id)"),
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_annos.place_id)")
+                .using(&[("moz_annos", &["place_id"]), ("moz_places", &["id"])]),
             fixup(History, "DELETE FROM moz_places_extra WHERE NOT EXISTS \
-                 (SELECT 1 FROM moz_places h WHERE h.id = moz_places_extra.place_id)"),
+                 (SELECT 1 FROM moz_places h WHERE h.id = moz_places_extra.place_id)")
+                .using(&[("moz_places_extra", &["place_id"]), ("moz_places", &["id"])]),
             // Kept (bookmarked) pages forget they were visited. Firefox's own triggers do this
             // on its connections; a plain connection has none.
             // Each tidying step changes only rows not yet as it leaves them: a second clean
@@ -106,12 +172,20 @@ fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
                  frecency = -1, recalc_frecency = 1 \
                  WHERE NOT EXISTS (SELECT 1 FROM moz_historyvisits v WHERE v.place_id = moz_places.id) \
                  AND (visit_count IS NOT 0 OR last_visit_date IS NOT NULL OR typed IS NOT 0 \
-                      OR frecency IS NOT -1 OR recalc_frecency IS NOT 1)"),
+                      OR frecency IS NOT -1 OR recalc_frecency IS NOT 1)")
+                .using(&[
+                    ("moz_places", &["id", "visit_count", "last_visit_date", "typed", "frecency",
+                                     "recalc_frecency"]),
+                    ("moz_historyvisits", &["place_id"]),
+                ]),
             step(History, "DELETE FROM moz_origins WHERE NOT EXISTS \
-                 (SELECT 1 FROM moz_places h WHERE h.origin_id = moz_origins.id)"),
-            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1 WHERE recalc_frecency IS NOT 1"),
+                 (SELECT 1 FROM moz_places h WHERE h.origin_id = moz_origins.id)")
+                .using(&[("moz_origins", &["id"]), ("moz_places", &["origin_id"])]),
+            fixup(History, "UPDATE moz_origins SET recalc_frecency = 1 WHERE recalc_frecency IS NOT 1")
+                .using(&[("moz_origins", &["recalc_frecency"])]),
             fixup(History, "DELETE FROM moz_meta WHERE key LIKE 'origin_frecency_%' \
-                 OR key LIKE 'origin_alt_frecency_%'"),
+                 OR key LIKE 'origin_alt_frecency_%'")
+                .using(&[("moz_meta", &["key"])]),
         ]);
     }
     let places_tables: &[&str] = &[
@@ -126,10 +200,10 @@ fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
         "moz_bookmarks",
     ];
     DbClean {
-        path: p.profile.path.join("places.sqlite"),
+        path,
         schema: Schema {
             tables: places_tables,
-            version: Some(Version::UserVersion(PLACES_VERSIONS.0, PLACES_VERSIONS.1)),
+            version: Some(PLACES_VERSIONS),
         },
         attach: Vec::new(),
         steps,
@@ -139,7 +213,11 @@ fn places(p: &Planner, history: bool, downloads: bool) -> DbClean {
 /// `favicons.sqlite`, cleaned against the cleaned `places.sqlite`: the icons of removed pages
 /// go; bookmarked pages keep theirs, and so do their sites' root icons (`/favicon.ico`).
 fn favicons(p: &Planner) -> DbClean {
-    let dir = &p.profile.path;
+    favicons_clean(&p.profile.path)
+}
+
+/// [`favicons`], for the profile folder `dir`.
+fn favicons_clean(dir: &std::path::Path) -> DbClean {
     DbClean {
         path: dir.join("favicons.sqlite"),
         schema: Schema {
@@ -150,13 +228,23 @@ fn favicons(p: &Planner) -> DbClean {
         steps: vec![
             step(History, "DELETE FROM moz_pages_w_icons WHERE NOT EXISTS \
                  (SELECT 1 FROM places.moz_places h \
-                  WHERE h.url_hash = moz_pages_w_icons.page_url_hash AND h.url = moz_pages_w_icons.page_url)"),
+                  WHERE h.url_hash = moz_pages_w_icons.page_url_hash AND h.url = moz_pages_w_icons.page_url)")
+                .using(&[
+                    ("moz_pages_w_icons", &["page_url_hash", "page_url"]),
+                    ("places.moz_places", &["url_hash", "url"]),
+                ]),
             fixup(History, "DELETE FROM moz_icons_to_pages WHERE NOT EXISTS \
-                 (SELECT 1 FROM moz_pages_w_icons g WHERE g.id = moz_icons_to_pages.page_id)"),
+                 (SELECT 1 FROM moz_pages_w_icons g WHERE g.id = moz_icons_to_pages.page_id)")
+                .using(&[("moz_icons_to_pages", &["page_id"]), ("moz_pages_w_icons", &["id"])]),
             step(History, "DELETE FROM moz_icons WHERE NOT EXISTS \
                  (SELECT 1 FROM moz_icons_to_pages m WHERE m.icon_id = moz_icons.id) \
                  AND NOT (root = 1 AND substr(icon_url, 1, length(icon_url) - length('/favicon.ico')) \
-                          IN (SELECT prefix || host FROM places.moz_origins))"),
+                          IN (SELECT prefix || host FROM places.moz_origins))")
+                .using(&[
+                    ("moz_icons", &["id", "root", "icon_url"]),
+                    ("moz_icons_to_pages", &["icon_id"]),
+                    ("places.moz_origins", &["prefix", "host"]),
+                ]),
         ],
     }
 }
