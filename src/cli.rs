@@ -80,6 +80,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ScheduleAction,
     },
+    /// Note that a person's session starts now (`clean --session` removes what they make)
+    Session {
+        #[command(subcommand)]
+        action: SessionAction,
+    },
     /// Put (or remove) a desktop icon that runs the interactive clean
     Shortcut {
         #[command(subcommand)]
@@ -114,6 +119,15 @@ pub enum ScheduleAction {
     Status {
         #[command(flatten)]
         target: ScheduleTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionAction {
+    /// Note the start of a session for these accounts (default: your own)
+    Start {
+        #[command(flatten)]
+        select: Select,
     },
 }
 
@@ -258,6 +272,11 @@ pub struct What {
     /// A clean in a terminal still asks first, on stderr, unless --yes
     #[arg(long)]
     pub json: bool,
+
+    /// Also the person's own files: what was made or changed in the personal folders since
+    /// `gomme session start`, and the desktop's traces of them (refused without a start)
+    #[arg(long)]
+    pub session: bool,
 }
 
 fn category_parser() -> impl clap::builder::TypedValueParser<Value = Category> {
@@ -442,6 +461,9 @@ impl What {
                 system: self.syslog || config.log.system,
             },
             json: self.json,
+            session: (self.session || config.session.files).then(|| gomme::session::Options {
+                folders: config.session.folders.clone(),
+            }),
         };
         request.check()?;
         Ok(request)

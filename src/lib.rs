@@ -37,6 +37,7 @@ pub mod profile;
 pub mod report;
 pub mod sanitize;
 pub mod schedule;
+pub mod session;
 pub mod shortcut;
 pub mod sqlite;
 pub mod users;

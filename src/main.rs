@@ -151,6 +151,9 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
             commands::audit::run(&what.request(config)?, lang, &mut out)
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
+        Command::Session {
+            action: cli::SessionAction::Start { select },
+        } => commands::session::start(&select.selection(config)?, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;

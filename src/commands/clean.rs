@@ -58,6 +58,10 @@ pub fn run(
         watch(&mut opts, req, None, mode, lang);
     }
     let select = &req.selection;
+    let session = match super::session::plan(req, lang)? {
+        super::session::Planned::Go(plans) => plans,
+        super::session::Planned::Refused => return Ok(ExitCode::Fatal),
+    };
     let mut found = find(select, lang)?;
     let close = close_browsers || force_close;
     if !dry_run && (close || interactive) && close_open_browsers(&found, close, force_close, lang) {
@@ -69,8 +73,10 @@ pub fn run(
     if interactive {
         let mut shown: &mut dyn Write = if req.json { &mut io::stderr() } else { out };
         plan.report()
+            .with_session(super::session::reports(&session))
             .write_human_titled(&mut shown, lang, crate::i18n::Title::Confirm)
             .context("cannot write the report")?;
+        super::session::show_names(&session, lang, shown)?;
         if !ask(lang.confirm(), lang) {
             writeln!(shown, "{}", lang.cancelled())?;
             pause_if(pause, lang);
@@ -80,8 +86,10 @@ pub fn run(
     }
     let report = if dry_run {
         plan.report()
+            .with_session(super::session::reports(&session))
     } else {
-        plan.execute(&opts)
+        let report = plan.execute(&opts);
+        report.with_session(super::session::execute(&session))
     }
     .noticed(&found);
     req.log.write(&report)?;
@@ -110,7 +118,10 @@ pub fn run(
                 ..opts.clone()
             };
             let again = find_quiet(select)?;
-            plan::plan(&again, &audit).report().noticed(&again)
+            plan::plan(&again, &audit)
+                .report()
+                .noticed(&again)
+                .with_session(super::session::again(&session, req))
         };
         writeln!(out, "{}", verdict(&report, &after, lang))?;
     }

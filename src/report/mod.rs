@@ -130,6 +130,9 @@ pub struct Report {
     /// What discovery noticed (damaged settings files, links not followed, homes that could
     /// not be read), always present.
     pub warnings: Vec<Warning>,
+    /// The session clean's part (`--session`), per home; absent without it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub session: Vec<crate::session::SessionReport>,
 }
 
 impl Report {
@@ -152,6 +155,7 @@ impl Report {
             profiles,
             totals,
             warnings: Vec::new(),
+            session: Vec::new(),
         }
     }
 

@@ -1,0 +1,101 @@
+//! What the session clean says (`gomme session start`, `clean --session`): helpers read these.
+
+use super::Lang;
+use crate::schedule::Purpose;
+
+impl Lang {
+    /// `gomme session start` done for a home.
+    pub fn session_started(self, home: &str, at: &str) -> String {
+        match self {
+            Lang::En => format!("session started for {home} at {at}: a clean with --session will remove what is made or changed from now on in the personal folders"),
+            Lang::Fr => format!("début d'accompagnement noté pour {home} à {at} : un nettoyage avec --session effacera ce qui sera créé ou modifié à partir de maintenant dans les dossiers personnels"),
+        }
+    }
+
+    /// `--session` without a marker: nothing was done.
+    pub fn session_no_marker(self, homes: &str) -> String {
+        match self {
+            Lang::En => format!("no session start is recorded for {homes}, so gomme cannot tell which files are the person's; nothing was done. Run `gomme session start` when the person sits down (the logon task does it), or clean without --session"),
+            Lang::Fr => format!("aucun début d'accompagnement n'est noté pour {homes} : gomme ne peut pas savoir quels fichiers sont ceux de la personne ; rien n'a été fait. Lancez « gomme session start » quand la personne s'installe (la tâche d'ouverture de session le fait), ou nettoyez sans --session"),
+        }
+    }
+
+    /// `--all-users`: an account without a marker is left out of the session clean.
+    pub fn session_skipped(self, home: &str) -> String {
+        match self {
+            Lang::En => format!("{home}: no session start recorded; its personal folders are left as they are"),
+            Lang::Fr => format!("{home} : aucun début d'accompagnement noté ; ses dossiers personnels ne sont pas touchés"),
+        }
+    }
+
+    pub fn session_heading(self, home: &str) -> String {
+        match self {
+            Lang::En => format!("Made during the session, in {home}:"),
+            Lang::Fr => format!("Créé pendant l'accompagnement, dans {home} :"),
+        }
+    }
+
+    pub fn session_line(self, what: &str, items: u64, size: &str) -> String {
+        match self {
+            Lang::En => format!("{what}: {items} ({size})"),
+            Lang::Fr => format!("{what} : {items} ({size})"),
+        }
+    }
+
+    pub fn session_nothing(self) -> &'static str {
+        match self {
+            Lang::En => "nothing new in the personal folders",
+            Lang::Fr => "rien de nouveau dans les dossiers personnels",
+        }
+    }
+
+    /// The heading of the file names shown to the helper before the question.
+    pub fn session_names(self) -> &'static str {
+        match self {
+            Lang::En => "Files and folders made during the session, which will be removed:",
+            Lang::Fr => {
+                "Fichiers et dossiers créés pendant l'accompagnement, qui vont être effacés :"
+            }
+        }
+    }
+
+    /// A personal folder, by its id.
+    pub fn folder_name(self, id: &str) -> String {
+        let name = match (self, id) {
+            (Lang::En, "desktop") => "Desktop",
+            (Lang::En, "documents") => "Documents",
+            (Lang::En, "downloads") => "Downloads",
+            (Lang::En, "pictures") => "Pictures",
+            (Lang::En, "videos") => "Videos",
+            (Lang::En, "music") => "Music",
+            (Lang::Fr, "desktop") => "Bureau",
+            (Lang::Fr, "documents") => "Documents",
+            (Lang::Fr, "downloads") => "Téléchargements",
+            (Lang::Fr, "pictures") => "Images",
+            (Lang::Fr, "videos") => "Vidéos",
+            (Lang::Fr, "music") => "Musique",
+            (_, other) => return crate::sanitize::for_terminal(other).into_owned(),
+        };
+        name.to_owned()
+    }
+
+    pub fn traces_name(self) -> &'static str {
+        match self {
+            Lang::En => "Desktop traces of them (recent files, thumbnails)",
+            Lang::Fr => "Leurs traces sur le bureau (fichiers récents, miniatures)",
+        }
+    }
+
+    pub fn session_purpose(self, p: Purpose) -> &'static str {
+        match (self, p) {
+            (Lang::En, Purpose::WindowsSession) => {
+                r"task \gomme\session: at each logon, as the person, notes when their session starts"
+            }
+            (Lang::Fr, Purpose::WindowsSession) => {
+                r"tâche \gomme\session : à chaque ouverture de session, en tant que la personne, note l'heure du début"
+            }
+            (Lang::En, _) => "at each logon, as the person: notes when their session starts (for clean --session)",
+            (Lang::Fr, _) => "à chaque ouverture de session, en tant que la personne : note l'heure du début (pour clean --session)",
+        }
+    }
+}

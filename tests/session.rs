@@ -1,0 +1,560 @@
+//! The session clean (`gomme session start`, `clean --session`): what the person made in the
+//! personal folders since the start goes, with the desktop's traces of it written by real
+//! writers (GTK's RecentManager, gdk-pixbuf's thumbnailer); what was there before stays byte
+//! for byte; the dry run is exact; without a start nothing is done.
+
+// Tests build their homes by path; the disallowed-methods rule is for gomme itself.
+#![allow(clippy::disallowed_methods)]
+#![cfg(unix)]
+
+mod common;
+
+use common::{gomme, gomme_json, snapshot};
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// The Debian python3 with GObject introspection (`python3-gi`, `gir1.2-gtk-3.0`).
+const PYTHON: &str = "/usr/bin/python3";
+
+fn home() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().canonicalize().unwrap().join("usager");
+    fs::create_dir(&home).unwrap();
+    (dir, home)
+}
+
+fn write(path: &Path, content: &[u8]) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, content).unwrap();
+}
+
+fn uri(path: &Path) -> String {
+    url::Url::from_file_path(path).unwrap().to_string()
+}
+
+/// Lets timestamps move on: the kernel's file clock ticks coarsely.
+fn tick() {
+    std::thread::sleep(Duration::from_millis(100));
+}
+
+/// GTK's own RecentManager adds `files` to the home's `recently-used.xbel`, headless.
+fn gtk_recent(home: &Path, files: &[&Path]) {
+    let uris: Vec<String> = files.iter().map(|f| uri(f)).collect();
+    let script = r#"
+import sys, gi
+gi.require_version('Gtk', '3.0')
+from gi.repository import Gtk, GLib
+m = Gtk.RecentManager.get_default()
+for uri in sys.argv[1:]:
+    d = Gtk.RecentData()
+    d.mime_type = 'application/octet-stream'
+    d.app_name = 'evince'
+    d.app_exec = 'evince %u'
+    assert m.add_full(uri, d), uri
+loop = GLib.MainLoop()
+GLib.timeout_add(300, loop.quit)
+loop.run()
+"#;
+    let out = Command::new(PYTHON)
+        .arg("-c")
+        .arg(script)
+        .args(&uris)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("python3 with python3-gi and gir1.2-gtk-3.0 (scripts/install-test-deps)");
+    assert!(
+        out.status.success(),
+        "GTK RecentManager: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hrefs = xbel_hrefs(home);
+    for u in &uris {
+        assert!(hrefs.contains(u), "GTK did not record {u}: {hrefs:?}");
+    }
+}
+
+/// The `href` of each entry of the home's `recently-used.xbel`, which must be valid XML.
+fn xbel_hrefs(home: &Path) -> Vec<String> {
+    let xbel = fs::read_to_string(home.join(".local/share/recently-used.xbel")).unwrap();
+    let doc = roxmltree::Document::parse(&xbel).expect("recently-used.xbel is XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("bookmark"))
+        .filter_map(|n| n.attribute("href").map(str::to_owned))
+        .collect()
+}
+
+/// A freedesktop thumbnail of `image`, made by gdk-pixbuf's thumbnailer, named by the MD5 of
+/// the image's URI. The thumbnailer writes no `Thumb::URI` (the desktop's thumbnail factory
+/// adds it): it is added here, before the image data, as the thumbnail spec says.
+fn thumbnail(home: &Path, image: &Path) -> PathBuf {
+    let raw = home.join("thumb.tmp.png");
+    let out = Command::new("gdk-pixbuf-thumbnailer")
+        .args(["-s", "128"])
+        .arg(image)
+        .arg(&raw)
+        .output()
+        .expect("gdk-pixbuf-thumbnailer (libgdk-pixbuf2.0-bin)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = fs::read(&raw).unwrap();
+    fs::remove_file(&raw).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&png).contains("Thumb::URI"),
+        "the thumbnailer now writes Thumb::URI itself: drop the chunk added here"
+    );
+    let u = uri(image);
+    let mut text = b"Thumb::URI\0".to_vec();
+    text.extend_from_slice(u.as_bytes());
+    let mut chunk = (text.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(b"tEXt");
+    chunk.extend_from_slice(&text);
+    chunk.extend_from_slice(&crc32(&[b"tEXt".as_slice(), &text].concat()).to_be_bytes());
+    // After the signature and IHDR (8 + 25 bytes).
+    let with = [&png[..33], &chunk, &png[33..]].concat();
+    let mut child = Command::new("md5sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(u.as_bytes()).unwrap();
+    let sum = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let path = home
+        .join(".cache/thumbnails/normal")
+        .join(format!("{}.png", &sum[..32]));
+    write(&path, &with);
+    path
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in data {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A small PNG picture, as a scanner or a phone would leave one.
+fn picture(path: &Path) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let out = Command::new(PYTHON)
+        .arg("-c")
+        .arg(
+            "import sys, zlib, struct\n\
+             w, h = 64, 48\n\
+             raw = b''.join(b'\\0' + b''.join(bytes([x * 3 % 256, y * 5 % 256, 90]) for x in range(w)) for y in range(h))\n\
+             c = lambda t, d: struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d))\n\
+             ihdr = struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)\n\
+             open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + c(b'IHDR', ihdr) + c(b'IDAT', zlib.compress(raw)) + c(b'IEND', b''))\n",
+        )
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn kde_recent(home: &Path, name: &str, target: &Path) -> PathBuf {
+    let path = home.join(".local/share/RecentDocuments").join(name);
+    write(
+        &path,
+        format!(
+            "[Desktop Entry]\nName={name}\nType=Link\nURL[$e]={}\n",
+            uri(target)
+        )
+        .as_bytes(),
+    );
+    path
+}
+
+/// The filesystem's birth-time support where the tests run, said in the test's output.
+fn say_btime(home: &Path) {
+    let out = Command::new("stat")
+        .args(["--file-system", "--format=%T"])
+        .arg(home)
+        .output();
+    let fs_type = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let w = Command::new("stat")
+        .arg("--format=%W")
+        .arg(home)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let _ = writeln!(
+        std::io::stderr(),
+        "session tests run on {fs_type}; birth time {}",
+        if w == "0" || w == "-" || w.is_empty() {
+            "unavailable: ctime alone decides"
+        } else {
+            "available"
+        }
+    );
+}
+
+fn session_counts(report: &serde_json::Value) -> ((u64, u64), (u64, u64)) {
+    let s = &report["session"][0]["categories"];
+    let pair = |v: &serde_json::Value| (v["items"].as_u64().unwrap(), v["bytes"].as_u64().unwrap());
+    (pair(&s["session-files"]), pair(&s["desktop-traces"]))
+}
+
+#[test]
+fn what_the_session_made_goes_with_its_traces_and_the_rest_stays_byte_for_byte() {
+    let (_dir, home) = home();
+    say_btime(&home);
+    let h = home.to_str().unwrap();
+    // The computer's own files, there before the person sits down.
+    write(
+        &home.join(".config/user-dirs.dirs"),
+        b"XDG_DESKTOP_DIR=\"$HOME/Bureau\"\nXDG_DOCUMENTS_DIR=\"$HOME/Documents\"\n\
+          XDG_PICTURES_DIR=\"$HOME/Images\"\nXDG_DOWNLOAD_DIR=\"$HOME/T\xc3\xa9l\xc3\xa9chargements\"\n",
+    );
+    let charte = home.join("Documents/charte informatique.pdf");
+    write(&charte, b"%PDF-1.4 charte");
+    write(
+        &home.join("Documents/Proc\u{e9}dures/mode d'emploi.txt"),
+        b"staff",
+    );
+    write(&home.join("Bureau/lisez-moi.txt"), b"bienvenue");
+    fs::create_dir_all(home.join("Documents/Vide")).unwrap();
+    let logo = home.join("Images/logo.png");
+    picture(&logo);
+    let staff_thumb = thumbnail(&home, &logo);
+    let staff_kde = kde_recent(&home, "charte.desktop", &charte);
+    std::os::unix::fs::symlink("/etc/hostname", home.join("Bureau/ancien lien")).unwrap();
+    tick();
+
+    let out = gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(home.join(".local/state/gomme/session").is_file());
+    let before = snapshot(&home);
+    tick();
+
+    // The person's session: a scanned identity card, a payslip copied with its old date, a
+    // folder made for the procedure, an attestation in an existing folder, a link.
+    let carte = home.join("Documents/carte d'identit\u{e9}.png");
+    picture(&carte);
+    let bulletin = home.join("Images/bulletin de salaire.png");
+    picture(&bulletin);
+    let set_back = Command::new("touch")
+        .args(["-m", "-d", "2020-01-15 10:00"])
+        .arg(&bulletin)
+        .status()
+        .unwrap();
+    assert!(set_back.success());
+    assert!(
+        fs::metadata(&bulletin).unwrap().modified().unwrap()
+            < std::time::UNIX_EPOCH + Duration::from_secs(1_600_000_000)
+    );
+    let caf = home.join("Documents/CAF");
+    write(
+        &caf.join("attestation.pdf"),
+        b"%PDF-1.4 attestation de paiement",
+    );
+    write(&caf.join("justificatifs/avis.pdf"), b"%PDF-1.4 avis");
+    let scan = caf.join("scan.png");
+    picture(&scan);
+    write(
+        &home.join("Documents/Proc\u{e9}dures/attestation France Travail.pdf"),
+        b"%PDF-1.4 ft",
+    );
+    write(
+        &home.join("T\u{e9}l\u{e9}chargements/releve.pdf"),
+        b"%PDF releve",
+    );
+    std::os::unix::fs::symlink("/etc/hostname", home.join("Bureau/nouveau lien")).unwrap();
+    let hostname = fs::read("/etc/hostname").ok();
+    // The desktop records them, and the staff's file opened again.
+    gtk_recent(&home, &[&charte, &carte, &caf.join("attestation.pdf")]);
+    thumbnail(&home, &carte);
+    thumbnail(&home, &bulletin);
+    thumbnail(&home, &scan);
+    kde_recent(&home, "carte.desktop", &carte);
+    kde_recent(&home, "attestation.desktop", &caf.join("attestation.pdf"));
+    let traces_before: Vec<PathBuf> = [".local/share", ".cache"]
+        .iter()
+        .map(|d| home.join(d))
+        .collect();
+
+    // The dry run changes nothing and says what the clean then does.
+    let ready = snapshot(&home);
+    let (dry, code) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    assert_eq!(code, 0, "{dry:#}");
+    assert_eq!(snapshot(&home), ready, "the dry run changed something");
+    let text = dry.to_string();
+    for name in ["carte", "CAF", "bulletin", "attestation", "releve", "lien"] {
+        assert!(
+            !text.contains(name),
+            "the report names a file ({name}): {text}"
+        );
+    }
+    let (files, traces) = session_counts(&dry);
+    // carte, bulletin, CAF (3 files), Procédures' attestation, releve, the new link.
+    assert_eq!(files.0, 8, "{dry:#}");
+    // 2 GTK entries, 3 thumbnails, 2 KDE entries.
+    assert_eq!(traces.0, 7, "{dry:#}");
+    let folders = &dry["session"][0]["folders"];
+    assert_eq!(folders["documents"]["items"], 5, "{dry:#}");
+    assert_eq!(folders["pictures"]["items"], 1, "{dry:#}");
+    assert_eq!(folders["desktop"]["items"], 1, "{dry:#}");
+    assert_eq!(folders["downloads"]["items"], 1, "{dry:#}");
+
+    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{done:#}");
+    assert_eq!(
+        session_counts(&done),
+        (files, traces),
+        "the clean did not do what the dry run said"
+    );
+    assert_eq!(done["session"][0]["status"], "cleaned");
+
+    // What was there before the start is there, byte for byte.
+    let after = snapshot(&home);
+    for (path, state) in &before {
+        if traces_before.iter().any(|t| home.join(path).starts_with(t))
+            || path.as_os_str().is_empty()
+        {
+            continue;
+        }
+        if home.join(path).is_dir() {
+            assert!(after.contains_key(path), "{} was removed", path.display());
+            continue;
+        }
+        assert_eq!(after.get(path), Some(state), "{} changed", path.display());
+    }
+    assert!(home.join("Documents/Vide").is_dir());
+    assert!(staff_thumb.is_file() && staff_kde.is_file());
+    // What the session made is gone, a link as a link.
+    for gone in [&carte, &bulletin, &caf, &home.join("Bureau/nouveau lien")] {
+        assert!(
+            fs::symlink_metadata(gone).is_err(),
+            "{} is still there",
+            gone.display()
+        );
+    }
+    assert!(!home
+        .join("Documents/Proc\u{e9}dures/attestation France Travail.pdf")
+        .exists());
+    assert_eq!(fs::read("/etc/hostname").ok(), hostname);
+    // The desktop's lists lost those entries only, and stayed valid.
+    assert_eq!(xbel_hrefs(&home), [uri(&charte)]);
+    let thumbs: Vec<_> = fs::read_dir(home.join(".cache/thumbnails/normal"))
+        .unwrap()
+        .collect();
+    assert_eq!(thumbs.len(), 1, "only the staff's logo keeps its thumbnail");
+    let kde: Vec<_> = fs::read_dir(home.join(".local/share/RecentDocuments"))
+        .unwrap()
+        .collect();
+    assert_eq!(kde.len(), 1);
+
+    // Nothing is left, says the audit.
+    let (audit, code) = gomme_json(&["audit", "--session", "--home", h]);
+    assert_eq!(code, 0, "{audit:#}");
+    assert_eq!(session_counts(&audit), ((0, 0), (0, 0)));
+}
+
+#[test]
+fn without_a_start_nothing_is_done_and_the_helper_is_told_why() {
+    let (_dir, home) = home();
+    let h = home.to_str().unwrap();
+    write(&home.join("Documents/carte.pdf"), b"%PDF");
+    let before = snapshot(&home);
+    for (lang, words) in [
+        ("C.UTF-8", "no session start"),
+        ("fr_FR.UTF-8", "aucun d\u{e9}but d'accompagnement"),
+    ] {
+        for cmd in [
+            &["clean", "--yes", "--session", "--home", h][..],
+            &["audit", "--session", "--home", h],
+        ] {
+            let out = gomme().env("LANG", lang).args(cmd).output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{cmd:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(words) && err.contains("session start"),
+                "{lang}: {err}"
+            );
+        }
+    }
+    assert_eq!(snapshot(&home), before);
+}
+
+/// A personal folder that leads elsewhere through a link is not looked in.
+#[test]
+fn a_personal_folder_that_is_a_link_is_not_entered() {
+    let (dir, home) = home();
+    let h = home.to_str().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, home.join("Videos")).unwrap();
+    assert!(gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    tick();
+    write(&elsewhere.join("film.mp4"), b"new");
+    write(&home.join("Music/new.ogg"), b"new");
+    let (report, _) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert!(elsewhere.join("film.mp4").is_file(), "{report:#}");
+    assert!(!home.join("Music/new.ogg").exists());
+    assert_eq!(report["session"][0]["folders"]["music"]["items"], 1);
+}
+
+/// On a Windows home: Recent Items shortcuts and Jump Lists made since the start go, older
+/// ones stay; Explorer's thumbnail cache goes whole once a file of the session went.
+#[test]
+fn windows_recent_items_jump_lists_and_thumbnail_cache() {
+    let (_dir, home) = home();
+    let h = home.to_str().unwrap();
+    let recent = home.join("AppData/Roaming/Microsoft/Windows/Recent");
+    let explorer = home.join("AppData/Local/Microsoft/Windows/Explorer");
+    write(&recent.join("charte.lnk"), b"L old");
+    write(
+        &recent.join("AutomaticDestinations/5f7b5f1e01b83767.automaticDestinations-ms"),
+        b"old",
+    );
+    write(&explorer.join("iconcache_32.db"), b"icons");
+    write(&home.join("Documents/charte.pdf"), b"%PDF");
+    assert!(gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    tick();
+    write(&home.join("Documents/carte.pdf"), b"%PDF carte");
+    write(&recent.join("carte.lnk"), b"L new");
+    write(
+        &recent.join("CustomDestinations/abc.customDestinations-ms"),
+        b"new",
+    );
+    write(&explorer.join("thumbcache_256.db"), b"thumbs");
+    let (report, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(session_counts(&report).1 .0, 3, "{report:#}");
+    assert!(recent.join("charte.lnk").is_file() && !recent.join("carte.lnk").exists());
+    assert!(recent
+        .join("AutomaticDestinations/5f7b5f1e01b83767.automaticDestinations-ms")
+        .is_file());
+    assert!(!recent
+        .join("CustomDestinations/abc.customDestinations-ms")
+        .exists());
+    assert!(
+        !explorer.join("thumbcache_256.db").exists() && explorer.join("iconcache_32.db").is_file()
+    );
+    assert!(home.join("Documents/charte.pdf").is_file());
+}
+
+/// `schedule install` notes each logon's start: a systemd user unit systemd accepts, a logon
+/// task run as the person, a launchd agent run at load.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_schedule_notes_each_logon() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path().to_str().unwrap();
+    let run = |platform: &str| {
+        let out = gomme()
+            .args([
+                "schedule",
+                "install",
+                "--platform",
+                platform,
+                "--root",
+                r,
+                "--exe",
+                "/usr/bin/gomme",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run("linux");
+    let unit = root.path().join("etc/systemd/user/gomme-session.service");
+    let text = fs::read_to_string(&unit).unwrap();
+    assert!(
+        text.contains("ExecStart=/usr/bin/gomme session start")
+            && text.contains("WantedBy=default.target")
+    );
+    assert!(root
+        .path()
+        .join("etc/systemd/user/default.target.wants/gomme-session.service")
+        .is_symlink());
+    let verify = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&unit)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success() && verify.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    run("windows");
+    let task = fs::read(
+        root.path()
+            .join("ProgramData/gomme/tasks/gomme-session.xml"),
+    )
+    .or_else(|_| {
+        let found = walkdir::WalkDir::new(root.path())
+            .into_iter()
+            .map(Result::unwrap)
+            .find(|e| e.file_name() == "gomme-session.xml")
+            .expect("the logon task");
+        fs::read(found.path())
+    })
+    .unwrap();
+    let units: Vec<u16> = task[2..]
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    let xml = String::from_utf16(&units).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let has = |name: &str| doc.descendants().any(|n| n.tag_name().name() == name);
+    assert!(has("LogonTrigger") && !has("UserId"));
+    assert!(doc
+        .descendants()
+        .any(|n| n.tag_name().name() == "Arguments" && n.text() == Some("session start")));
+    run("macos");
+    let plist = fs::read_to_string(
+        root.path()
+            .join("Library/LaunchAgents/fr.gomme.session.plist"),
+    )
+    .unwrap();
+    assert!(
+        plist.contains("<string>session</string>\n    <string>start</string>")
+            && plist.contains("<key>RunAtLoad</key>")
+    );
+}
