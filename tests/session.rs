@@ -5,23 +5,25 @@
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
 #![allow(clippy::disallowed_methods)]
-#![cfg(unix)]
 
 mod common;
 
 use common::{gomme, gomme_json, snapshot};
 use std::fs;
+#[cfg(unix)]
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::Command;
 use std::time::Duration;
 
 /// The Debian python3 with GObject introspection (`python3-gi`, `gir1.2-gtk-3.0`).
+#[cfg(unix)]
 const PYTHON: &str = "/usr/bin/python3";
 
 fn home() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let home = dir.path().canonicalize().unwrap().join("usager");
+    let home = dunce::canonicalize(dir.path()).unwrap().join("usager");
     fs::create_dir(&home).unwrap();
     (dir, home)
 }
@@ -31,6 +33,7 @@ fn write(path: &Path, content: &[u8]) {
     fs::write(path, content).unwrap();
 }
 
+#[cfg(unix)]
 fn uri(path: &Path) -> String {
     url::Url::from_file_path(path).unwrap().to_string()
 }
@@ -41,6 +44,7 @@ fn tick() {
 }
 
 /// GTK's own RecentManager adds `files` to the home's `recently-used.xbel`, headless.
+#[cfg(unix)]
 fn gtk_recent(home: &Path, files: &[&Path]) {
     let uris: Vec<String> = files.iter().map(|f| uri(f)).collect();
     let script = r#"
@@ -80,6 +84,7 @@ loop.run()
 }
 
 /// The `href` of each entry of the home's `recently-used.xbel`, which must be valid XML.
+#[cfg(unix)]
 fn xbel_hrefs(home: &Path) -> Vec<String> {
     let xbel = fs::read_to_string(home.join(".local/share/recently-used.xbel")).unwrap();
     let doc = roxmltree::Document::parse(&xbel).expect("recently-used.xbel is XML");
@@ -92,6 +97,7 @@ fn xbel_hrefs(home: &Path) -> Vec<String> {
 /// A freedesktop thumbnail of `image`, made by gdk-pixbuf's thumbnailer, named by the MD5 of
 /// the image's URI. The thumbnailer writes no `Thumb::URI` (the desktop's thumbnail factory
 /// adds it): it is added here, before the image data, as the thumbnail spec says.
+#[cfg(unix)]
 fn thumbnail(home: &Path, image: &Path) -> PathBuf {
     let raw = home.join("thumb.tmp.png");
     let out = Command::new("gdk-pixbuf-thumbnailer")
@@ -134,6 +140,7 @@ fn thumbnail(home: &Path, image: &Path) -> PathBuf {
     path
 }
 
+#[cfg(unix)]
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for b in data {
@@ -150,6 +157,7 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// A small PNG picture, as a scanner or a phone would leave one.
+#[cfg(unix)]
 fn picture(path: &Path) {
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     let out = Command::new(PYTHON)
@@ -172,6 +180,7 @@ fn picture(path: &Path) {
     );
 }
 
+#[cfg(unix)]
 fn kde_recent(home: &Path, name: &str, target: &Path) -> PathBuf {
     let path = home.join(".local/share/RecentDocuments").join(name);
     write(
@@ -186,6 +195,7 @@ fn kde_recent(home: &Path, name: &str, target: &Path) -> PathBuf {
 }
 
 /// The filesystem's birth-time support where the tests run, said in the test's output.
+#[cfg(unix)]
 fn say_btime(home: &Path) {
     let out = Command::new("stat")
         .args(["--file-system", "--format=%T"])
@@ -217,10 +227,42 @@ fn session_counts(report: &serde_json::Value) -> ((u64, u64), (u64, u64)) {
     (pair(&s["session-files"]), pair(&s["desktop-traces"]))
 }
 
+#[cfg(unix)]
 #[test]
 fn what_the_session_made_goes_with_its_traces_and_the_rest_stays_byte_for_byte() {
+    session_clean(false);
+}
+
+/// The same where the filesystem keeps no birth time: the change time alone decides.
+#[cfg(unix)]
+#[test]
+fn without_birth_times_the_change_time_alone_decides() {
+    session_clean(true);
+}
+
+/// gomme with `args` and `--json`, its birth times hidden if `no_btime`.
+#[cfg(unix)]
+fn json(no_btime: bool, args: &[&str]) -> (serde_json::Value, i32) {
+    if !no_btime {
+        return gomme_json(args);
+    }
+    let out = gomme()
+        .env("GOMME_TEST_NO_BIRTH_TIME", "1")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (report, out.status.code().unwrap_or(-1))
+}
+
+#[cfg(unix)]
+fn session_clean(no_btime: bool) {
     let (_dir, home) = home();
-    say_btime(&home);
+    if !no_btime {
+        say_btime(&home);
+    }
     let h = home.to_str().unwrap();
     // The computer's own files, there before the person sits down.
     write(
@@ -305,7 +347,7 @@ fn what_the_session_made_goes_with_its_traces_and_the_rest_stays_byte_for_byte()
 
     // The dry run changes nothing and says what the clean then does.
     let ready = snapshot(&home);
-    let (dry, code) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    let (dry, code) = json(no_btime, &["clean", "--dry-run", "--session", "--home", h]);
     assert_eq!(code, 0, "{dry:#}");
     assert_eq!(snapshot(&home), ready, "the dry run changed something");
     let text = dry.to_string();
@@ -326,7 +368,7 @@ fn what_the_session_made_goes_with_its_traces_and_the_rest_stays_byte_for_byte()
     assert_eq!(folders["desktop"]["items"], 1, "{dry:#}");
     assert_eq!(folders["downloads"]["items"], 1, "{dry:#}");
 
-    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    let (done, code) = json(no_btime, &["clean", "--yes", "--session", "--home", h]);
     assert_eq!(code, 0, "{done:#}");
     assert_eq!(
         session_counts(&done),
@@ -375,7 +417,7 @@ fn what_the_session_made_goes_with_its_traces_and_the_rest_stays_byte_for_byte()
     assert_eq!(kde.len(), 1);
 
     // Nothing is left, says the audit.
-    let (audit, code) = gomme_json(&["audit", "--session", "--home", h]);
+    let (audit, code) = json(no_btime, &["audit", "--session", "--home", h]);
     assert_eq!(code, 0, "{audit:#}");
     assert_eq!(session_counts(&audit), ((0, 0), (0, 0)));
 }
@@ -407,6 +449,7 @@ fn without_a_start_nothing_is_done_and_the_helper_is_told_why() {
 }
 
 /// A personal folder that leads elsewhere through a link is not looked in.
+#[cfg(unix)]
 #[test]
 fn a_personal_folder_that_is_a_link_is_not_entered() {
     let (dir, home) = home();
@@ -423,7 +466,11 @@ fn a_personal_folder_that_is_a_link_is_not_entered() {
     tick();
     write(&elsewhere.join("film.mp4"), b"new");
     write(&home.join("Music/new.ogg"), b"new");
-    let (report, _) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    let (report, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(
+        code, 0,
+        "a personal folder that is a link is skipped, not an error"
+    );
     assert!(elsewhere.join("film.mp4").is_file(), "{report:#}");
     assert!(!home.join("Music/new.ogg").exists());
     assert_eq!(report["session"][0]["folders"]["music"]["items"], 1);
@@ -557,4 +604,110 @@ fn the_schedule_notes_each_logon() {
         plist.contains("<string>session</string>\n    <string>start</string>")
             && plist.contains("<key>RunAtLoad</key>")
     );
+}
+
+/// A copy keeps its original's date: it still goes, judged by its change and birth time;
+/// the file there before stays, byte for byte. On every system (Windows: creation time).
+#[test]
+fn a_copy_with_an_old_date_goes_and_what_was_there_stays() {
+    let (_dir, home) = home();
+    let h = home.to_str().unwrap();
+    let charte = home.join("Documents").join("charte.pdf");
+    write(&charte, b"%PDF charte");
+    fs::create_dir(home.join("Pictures")).unwrap();
+    let out = gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let marker = if cfg!(windows) {
+        home.join("AppData")
+            .join("Local")
+            .join("gomme")
+            .join("session")
+    } else {
+        home.join(".local/state/gomme/session")
+    };
+    assert!(marker.is_file(), "no marker at {}", marker.display());
+    let before = snapshot(&home);
+    tick();
+    let copy = home.join("Pictures").join("bulletin.jpg");
+    write(&copy, b"\xff\xd8 payslip");
+    let old = std::time::UNIX_EPOCH + Duration::from_secs(1_579_082_400); // 2020-01-15
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&copy)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    assert_eq!(fs::metadata(&copy).unwrap().modified().unwrap(), old);
+    let (dry, code) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    assert_eq!(code, 0, "{dry:#}");
+    assert_eq!(
+        dry["session"][0]["folders"]["pictures"]["items"], 1,
+        "{dry:#}"
+    );
+    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{done:#}");
+    assert_eq!(session_counts(&done), session_counts(&dry));
+    assert!(!copy.exists(), "the copy with a 2020 date is still there");
+    assert_eq!(snapshot(&home), before, "what was there before changed");
+}
+
+/// A drive mounted in a personal folder, or a personal folder that is a mount, is never
+/// entered: what the person put there stays. Needs root (it mounts tmpfs).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mounted_drive_is_never_entered() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        let _ = writeln!(std::io::stderr(), "not root: mount points not tested");
+        return;
+    }
+    struct Mounted(Vec<PathBuf>);
+    impl Drop for Mounted {
+        fn drop(&mut self) {
+            for m in self.0.iter().rev() {
+                let _ = Command::new("umount").arg(m).status();
+            }
+        }
+    }
+    let (_dir, home) = home();
+    let h = home.to_str().unwrap();
+    let usb = home.join("Documents/cle USB");
+    let pictures = home.join("Pictures");
+    fs::create_dir_all(&usb).unwrap();
+    fs::create_dir_all(&pictures).unwrap();
+    let mut mounted = Mounted(Vec::new());
+    for m in [&usb, &pictures] {
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "gomme-test", m.to_str().unwrap()])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            let _ = writeln!(std::io::stderr(), "cannot mount tmpfs here: not tested");
+            return;
+        }
+        mounted.0.push(m.clone());
+    }
+    assert!(gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    tick();
+    write(&usb.join("dossier.pdf"), b"on the drive");
+    write(&pictures.join("photo.jpg"), b"on the share");
+    write(&home.join("Documents/new.pdf"), b"in the home");
+    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{done:#}");
+    assert!(usb.join("dossier.pdf").is_file() && pictures.join("photo.jpg").is_file());
+    assert!(!home.join("Documents/new.pdf").exists());
+    assert_eq!(session_counts(&done).0 .0, 1, "{done:#}");
+    drop(mounted);
 }

@@ -115,10 +115,20 @@ pub fn plan_folder(folders: &mut Folders, id: &str, base: &Path, since: SystemTi
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return found;
         }
-        Ok(_) | Err(_) => {
-            found.errors.push(format!(
-                "{id}: not a plain folder on the home's filesystem; not looked in"
-            ));
+        // A link, or a drive or share mounted there: skipped, as it must be; said, since what
+        // the person put there stays.
+        Ok(_) | Err(Error::Link { .. }) | Err(Error::Refused { .. }) => {
+            tracing::warn!(
+                folder = id,
+                "a link or another filesystem (a removable drive, a network folder); not looked in"
+            );
+            return found;
+        }
+        Err(e) => {
+            let why = super::unnamed(&e);
+            found
+                .errors
+                .push(format!("{id}: cannot be looked in ({why})"));
             return found;
         }
     }
