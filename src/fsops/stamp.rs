@@ -52,11 +52,58 @@ pub(super) fn stamp_path(path: &std::path::Path) -> crate::error::Result<Stamp> 
     } else {
         EntryKind::Other
     };
-    let changed = meta.modified().map_err(|e| Error::io(path, e))?;
+    let written = meta.modified().map_err(|e| Error::io(path, e))?;
+    // The change time moves with any change to the file, its name or attributes included,
+    // and cannot be set back as the last-write time can; the later of the two, to be safe.
+    let changed = change_time(path).map_or(written, |c| c.max(written));
     Ok(Stamp {
         kind,
         changed,
         born: meta.created().ok(),
         other_filesystem: false,
     })
+}
+
+/// A file's change time (`FILE_BASIC_INFO.ChangeTime`), read through a handle opened for its
+/// attributes only, on the entry itself (a link or junction is not followed).
+#[cfg(windows)]
+fn change_time(path: &std::path::Path) -> Option<SystemTime> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use std::os::windows::io::AsRawHandle;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FileBasicInfo, GetFileInformationByHandleEx, FILE_BASIC_INFO, FILE_FLAG_BACKUP_SEMANTICS,
+        FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES,
+    };
+    // Opened to read attributes, never to write: not a write by path.
+    #[allow(clippy::disallowed_methods)]
+    let file = std::fs::OpenOptions::new()
+        .access_mode(FILE_READ_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)
+        .ok()?;
+    // SAFETY: a zeroed FILE_BASIC_INFO is valid; the buffer and its size describe it, and
+    // the handle is open for the call.
+    let mut info: FILE_BASIC_INFO = unsafe { std::mem::zeroed() };
+    let ok = unsafe {
+        GetFileInformationByHandleEx(
+            file.as_raw_handle(),
+            FileBasicInfo,
+            (&mut info as *mut FILE_BASIC_INFO).cast(),
+            std::mem::size_of::<FILE_BASIC_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return None;
+    }
+    // 100-nanosecond intervals since 1601-01-01.
+    const UNIX_EPOCH_AS_FILETIME: u64 = 116_444_736_000_000_000;
+    let since_unix = u64::try_from(info.ChangeTime)
+        .ok()?
+        .checked_sub(UNIX_EPOCH_AS_FILETIME)?;
+    Some(std::time::UNIX_EPOCH + std::time::Duration::from_nanos(since_unix.saturating_mul(100)))
+}
+
+#[cfg(all(not(unix), not(windows)))]
+fn change_time(_path: &std::path::Path) -> Option<SystemTime> {
+    None
 }

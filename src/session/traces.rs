@@ -68,6 +68,10 @@ pub fn plan(
             home.join(".config/libreoffice/4/user/registrymodifications.xcu"),
             ListKind::LibreOffice,
         ),
+        (
+            home.join("AppData/Roaming/LibreOffice/4/user/registrymodifications.xcu"),
+            ListKind::LibreOffice,
+        ),
     ];
     for (path, kind) in lists {
         match read_list(folders, &path) {
@@ -393,10 +397,25 @@ fn split_nul(data: &[u8]) -> Option<(&[u8], &[u8])> {
 mod tests {
     use super::*;
 
+    #[cfg(windows)]
+    #[test]
+    fn libreoffice_on_windows_names_files_by_drive_letter() {
+        let p = "/org.openoffice.Office.Histories/Histories/org.openoffice.Office.Histories:HistoryInfo['PickList']";
+        let text = format!(
+            "<item oor:path=\"{p}/ItemList/org.openoffice.Office.Histories:HistoryItem['file:///C:/Users/u/Documents/a%20b.odt']\"><prop oor:name=\"Filter\"><value>writer8</value></prop></item>\n\
+             <item oor:path=\"{p}/ItemList/org.openoffice.Office.Histories:HistoryItem['file:///C:/Users/u/Documents/keep.odt']\"><prop oor:name=\"Filter\"><value>writer8</value></prop></item>\n"
+        );
+        let (out, n) = edit_xcu(&text, &removed(&[(r"C:\Users\u\Documents\a b.odt", false)]));
+        assert_eq!(n, 1, "{out}");
+        assert!(out.contains("keep.odt") && !out.contains("a%20b"));
+    }
+
     fn removed(paths: &[(&str, bool)]) -> Removed {
         Removed::new(paths.iter().map(|(p, f)| (PathBuf::from(p), *f)).collect())
     }
 
+    // Unix paths and file URIs.
+    #[cfg(unix)]
     #[test]
     fn xbel_loses_only_the_entries_of_removed_files_and_stays_xml() {
         let text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xbel version=\"1.0\">\n  \
@@ -413,6 +432,8 @@ mod tests {
         roxmltree::Document::parse(&out).unwrap();
     }
 
+    // Unix paths and file URIs.
+    #[cfg(unix)]
     #[test]
     fn libreoffice_picklist_loses_removed_files_and_is_numbered_again() {
         let p = "/org.openoffice.Office.Histories/Histories/org.openoffice.Office.Histories:HistoryInfo['PickList']";
@@ -433,6 +454,8 @@ mod tests {
         assert!(out.contains("Common/Misc"));
     }
 
+    // Unix paths and file URIs.
+    #[cfg(unix)]
     #[test]
     fn kde_entries_name_their_document() {
         let home = Path::new("/home/u");
