@@ -528,6 +528,9 @@ fn windows_recent_items_jump_lists_and_thumbnail_cache() {
 fn the_schedule_notes_each_logon() {
     let root = tempfile::tempdir().unwrap();
     let r = root.path().to_str().unwrap();
+    // A program that exists: systemd's checker looks for it.
+    let exe = assert_cmd::cargo::cargo_bin("gomme");
+    let exe = exe.to_str().unwrap();
     let run = |platform: &str| {
         let out = gomme()
             .args([
@@ -538,7 +541,7 @@ fn the_schedule_notes_each_logon() {
                 "--root",
                 r,
                 "--exe",
-                "/usr/bin/gomme",
+                exe,
             ])
             .output()
             .unwrap();
@@ -552,7 +555,7 @@ fn the_schedule_notes_each_logon() {
     let unit = root.path().join("etc/systemd/user/gomme-session.service");
     let text = fs::read_to_string(&unit).unwrap();
     assert!(
-        text.contains("ExecStart=/usr/bin/gomme session start")
+        text.contains(&format!("ExecStart={exe} session start"))
             && text.contains("WantedBy=default.target")
     );
     assert!(root
@@ -710,4 +713,75 @@ fn a_mounted_drive_is_never_entered() {
     assert!(!home.join("Documents/new.pdf").exists());
     assert_eq!(session_counts(&done).0 .0, 1, "{done:#}");
     drop(mounted);
+}
+
+/// Run as root over someone's home, gomme writes the marker as them and removes as them:
+/// what they could not remove themselves (a folder root made in their Documents) stays, and
+/// the error names the personal folder, not the file.
+#[cfg(target_os = "linux")]
+#[test]
+fn as_root_it_acts_as_the_account() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "not root: acting as the account not tested"
+        );
+        return;
+    }
+    let uid = 4_000_123;
+    let (dir, home) = home();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let h = home.to_str().unwrap();
+    fs::create_dir(home.join("Documents")).unwrap();
+    let chown = |p: &Path| {
+        let ok = Command::new("chown")
+            .args(["-R", &format!("{uid}:{uid}")])
+            .arg(p)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    chown(&home);
+    let out = gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in [
+        ".local",
+        ".local/state",
+        ".local/state/gomme",
+        ".local/state/gomme/session",
+    ] {
+        let meta = fs::metadata(home.join(p)).unwrap();
+        assert_eq!(
+            (meta.uid(), meta.gid()),
+            (uid, uid),
+            "{p} is not the account's"
+        );
+    }
+    tick();
+    let carte = home.join("Documents/carte.pdf");
+    write(&carte, b"%PDF");
+    chown(&carte);
+    let system = home.join("Documents/systeme");
+    write(&system.join("piece.pdf"), b"root's");
+    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 4, "{done:#}");
+    assert!(!carte.exists());
+    assert!(
+        system.join("piece.pdf").is_file(),
+        "removed as root, not as the account"
+    );
+    let errors = done["session"][0]["errors"].to_string();
+    assert!(
+        errors.contains("documents") && !errors.contains("piece"),
+        "{errors}"
+    );
 }

@@ -240,13 +240,26 @@ fn verdict(report: &Report, after: &Report, lang: Lang) -> String {
         .iter()
         .filter(|p| p.counts().items > 0)
         .count();
+    let session = |id| {
+        report
+            .session
+            .iter()
+            .filter_map(|s| s.categories.get(id))
+            .map(|c| c.items)
+            .sum::<u64>()
+    };
+    let (files, traces) = (
+        session(crate::session::FILES),
+        session(crate::session::TRACES),
+    );
     // What the clean could not do, and what the check after it could not read, both count.
-    lang.verdict(
+    let said = lang.verdict(
         &removed,
         cleaned,
         after.totals.items,
         after.totals.skipped + after.totals.unfinished,
         report.totals.errors.max(after.totals.errors),
         after.totals.unread_homes,
-    )
+    );
+    lang.with_session_verdict(said, files, traces)
 }

@@ -99,3 +99,59 @@ impl Lang {
         }
     }
 }
+
+impl Lang {
+    /// The clean's verdict, saying first what went from the personal folders (`files`) and
+    /// the desktop (`traces`) when anything did: it replaces "there was nothing to remove".
+    pub fn with_session_verdict(self, verdict: String, files: u64, traces: u64) -> String {
+        if files == 0 && traces == 0 {
+            return verdict;
+        }
+        let (nothing, done) = match self {
+            Lang::En => (
+                "Done: there was nothing to remove. ",
+                format!("Done: {files} file(s) made during the session and {traces} trace(s) of them on the desktop were removed."),
+            ),
+            Lang::Fr => (
+                "Terminé : il n'y avait rien à effacer. ",
+                format!("Terminé : {files} fichier(s) créé(s) pendant l'accompagnement et {traces} trace(s) sur le bureau ont été effacés."),
+            ),
+        };
+        match verdict.strip_prefix(nothing) {
+            Some(rest) => format!("{done} {rest}"),
+            None => {
+                let also = match self {
+                    Lang::En => format!("Also {files} file(s) made during the session and {traces} trace(s) of them on the desktop."),
+                    Lang::Fr => format!("Aussi {files} fichier(s) créé(s) pendant l'accompagnement et {traces} trace(s) sur le bureau."),
+                };
+                match verdict.split_once(". ") {
+                    Some((first, rest)) => format!("{first}. {also} {rest}"),
+                    None => format!("{verdict} {also}"),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn the_verdict_says_what_went_from_the_personal_folders() {
+        for lang in [Lang::En, Lang::Fr] {
+            let nothing = lang.verdict(&[], 0, 0, 0, 0, 0);
+            let said = lang.with_session_verdict(nothing.clone(), 3, 2);
+            assert!(said.contains('3') && said.contains('2'), "{said}");
+            assert!(!said.contains("rien à effacer") && !said.contains("nothing to remove"));
+            assert!(
+                said.ends_with(nothing.rsplit(". ").next().unwrap()),
+                "{said}"
+            );
+            assert_eq!(lang.with_session_verdict(nothing.clone(), 0, 0), nothing);
+            let browsers = lang.verdict(&[crate::Category::History], 1, 0, 0, 0, 0);
+            let both = lang.with_session_verdict(browsers, 1, 0);
+            assert!(both.contains("1 f"), "{both}");
+        }
+    }
+}
