@@ -52,6 +52,9 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
         };
         lines.push(serde_json::to_string(&line)?);
     }
+    for (line, _) in crate::session::log_lines(report, &time, &host)? {
+        lines.push(line);
+    }
     Ok(lines)
 }
 
@@ -72,7 +75,7 @@ pub fn append(path: &Path, report: &Report) -> io::Result<()> {
 /// cleaned, information otherwise.
 pub fn system(report: &Report) -> io::Result<()> {
     use crate::report::Status;
-    let entries: Vec<(String, bool)> = lines(report)?
+    let mut entries: Vec<(String, bool)> = lines(report)?
         .into_iter()
         .zip(&report.profiles)
         .map(|(line, p)| {
@@ -83,5 +86,8 @@ pub fn system(report: &Report) -> io::Result<()> {
             (line, warning)
         })
         .collect();
+    let time = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let host = crate::hostname().unwrap_or_default();
+    entries.extend(crate::session::log_lines(report, &time, &host)?);
     crate::platform::system_log(&entries)
 }

@@ -654,10 +654,32 @@ fn a_copy_with_an_old_date_goes_and_what_was_there_stays() {
         dry["session"][0]["folders"]["pictures"]["items"], 1,
         "{dry:#}"
     );
-    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    let log = _dir.path().join("audit.jsonl");
+    let log_s = log.to_str().unwrap();
+    let (done, code) = gomme_json(&[
+        "clean",
+        "--yes",
+        "--session",
+        "--home",
+        h,
+        "--log-file",
+        log_s,
+    ]);
     assert_eq!(code, 0, "{done:#}");
     assert_eq!(session_counts(&done), session_counts(&dry));
     assert!(!copy.exists(), "the copy with a 2020 date is still there");
+    // The audit log has the session's counts, not its names.
+    let logged = fs::read_to_string(&log).unwrap();
+    let line: serde_json::Value = serde_json::from_str(
+        logged
+            .lines()
+            .find(|l| l.contains("\"kind\":\"session\""))
+            .unwrap_or_else(|| panic!("no session line: {logged}")),
+    )
+    .unwrap();
+    assert_eq!(line["folders"]["pictures"]["items"], 1, "{line}");
+    assert_eq!(line["account"], "usager");
+    assert!(!logged.contains("bulletin"), "{logged}");
     assert_eq!(snapshot(&home), before, "what was there before changed");
 }
 

@@ -359,6 +359,51 @@ pub fn write_human(session: &[SessionReport], out: &mut impl Write, lang: Lang) 
     Ok(())
 }
 
+/// The audit log's lines of the session part (`kind: "session"`), each with whether it is a
+/// warning: the account, counts and sizes per category and personal folder, how many errors;
+/// never a file's name.
+pub fn log_lines(report: &Report, time: &str, host: &str) -> io::Result<Vec<(String, bool)>> {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        time: &'a str,
+        host: &'a str,
+        version: &'a str,
+        mode: crate::report::Mode,
+        account: String,
+        kind: &'a str,
+        status: Status,
+        categories: &'a BTreeMap<&'static str, Counts>,
+        folders: &'a BTreeMap<String, Counts>,
+        items: u64,
+        bytes: u64,
+        errors: usize,
+    }
+    let mut lines = Vec::new();
+    for s in &report.session {
+        let c = s.counts();
+        let line = Line {
+            time,
+            host,
+            version: env!("GOMME_VERSION"),
+            mode: report.mode,
+            account: s
+                .home
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            kind: "session",
+            status: s.status,
+            categories: &s.categories,
+            folders: &s.folders,
+            items: c.items,
+            bytes: c.bytes,
+            errors: s.errors.len(),
+        };
+        lines.push((serde_json::to_string(&line)?, s.status == Status::Error));
+    }
+    Ok(lines)
+}
+
 /// An error without the path it carries: a personal file's name is personal data, and
 /// reports and logs hold none.
 pub fn unnamed(e: &Error) -> String {
