@@ -705,14 +705,21 @@ fn a_mounted_drive_is_never_entered() {
     let h = home.to_str().unwrap();
     let usb = home.join("Documents/cle USB");
     let pictures = home.join("Pictures");
-    fs::create_dir_all(&usb).unwrap();
-    fs::create_dir_all(&pictures).unwrap();
+    // A folder of the same filesystem bind-mounted into Videos: same device, another mount.
+    let videos = home.join("Videos");
+    let elsewhere = _dir.path().join("elsewhere");
+    for d in [&usb, &pictures, &videos, &elsewhere] {
+        fs::create_dir_all(d).unwrap();
+    }
     let mut mounted = Mounted(Vec::new());
-    for m in [&usb, &pictures] {
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "gomme-test", m.to_str().unwrap()])
-            .status()
-            .is_ok_and(|s| s.success());
+    for m in [&usb, &pictures, &videos] {
+        let mut mount = Command::new("mount");
+        if *m == videos {
+            mount.arg("--bind").arg(&elsewhere).arg(m);
+        } else {
+            mount.args(["-t", "tmpfs", "gomme-test"]).arg(m);
+        }
+        let ok = mount.status().is_ok_and(|s| s.success());
         if !ok {
             let _ = writeln!(std::io::stderr(), "cannot mount tmpfs here: not tested");
             return;
@@ -728,10 +735,15 @@ fn a_mounted_drive_is_never_entered() {
     tick();
     write(&usb.join("dossier.pdf"), b"on the drive");
     write(&pictures.join("photo.jpg"), b"on the share");
+    write(&videos.join("film.mp4"), b"bound here");
     write(&home.join("Documents/new.pdf"), b"in the home");
     let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
     assert_eq!(code, 0, "{done:#}");
     assert!(usb.join("dossier.pdf").is_file() && pictures.join("photo.jpg").is_file());
+    assert!(
+        elsewhere.join("film.mp4").is_file(),
+        "a bind mount was entered"
+    );
     assert!(!home.join("Documents/new.pdf").exists());
     assert_eq!(session_counts(&done).0 .0, 1, "{done:#}");
     drop(mounted);

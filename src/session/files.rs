@@ -61,6 +61,9 @@ pub fn personal_folders(home: &Path, names: Option<&[String]>) -> Vec<(String, P
             None if crate::discover::context::is_plain_relative(Path::new(name)) => home.join(name),
             None => continue,
         };
+        // Windows and macOS: the account's own Known Folders, wherever they were redirected
+        // below the home (OneDrive's `Desktop`); another account's, by their default name.
+        let path = known_folder(home, name).unwrap_or(path);
         if path == home || found.iter().any(|(_, p)| *p == path) {
             continue;
         }
@@ -69,6 +72,27 @@ pub fn personal_folders(home: &Path, names: Option<&[String]>) -> Vec<(String, P
     let all = found.clone();
     found.retain(|(_, p)| !all.iter().any(|(_, q)| q != p && p.starts_with(q)));
     found
+}
+
+/// The folder `id` of the account running gomme, as the system knows it, when `home` is that
+/// account's and the folder lies below it (Windows and macOS).
+fn known_folder(home: &Path, id: &str) -> Option<PathBuf> {
+    if !(cfg!(windows) || cfg!(target_os = "macos")) {
+        return None;
+    }
+    if dirs::home_dir().as_deref() != Some(home) {
+        return None;
+    }
+    let dir = match id {
+        "desktop" => dirs::desktop_dir(),
+        "documents" => dirs::document_dir(),
+        "downloads" => dirs::download_dir(),
+        "pictures" => dirs::picture_dir(),
+        "videos" => dirs::video_dir(),
+        "music" => dirs::audio_dir(),
+        _ => None,
+    }?;
+    (dir.starts_with(home) && dir != home).then_some(dir)
 }
 
 /// The value of `key` in `user-dirs.dirs`, relative to the home; `Some("")` for the home.
@@ -164,6 +188,11 @@ impl Walk<'_> {
     fn contents(&mut self, dir: &Path, depth: usize) -> usize {
         let mut names: Vec<OsString> = match self.folders.list(dir) {
             Ok(names) => names,
+            // A folder bind-mounted there (same device, another mount): not entered, kept.
+            Err(Error::Refused { .. }) => {
+                tracing::warn!(folder = self.id, "a mount point; not entered");
+                return 1;
+            }
             Err(e) => {
                 self.fail("a folder could not be listed", Some(&e));
                 return 1;
