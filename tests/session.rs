@@ -819,3 +819,49 @@ fn as_root_it_acts_as_the_account() {
         "{errors}"
     );
 }
+
+/// A file downloaded during the session is the browsers' `downloads` as much as a session
+/// file: it is counted once, and the dry run's totals are the clean's.
+#[test]
+fn a_download_of_the_session_is_counted_once() {
+    let copy = common::FixtureCopy::new();
+    let home = copy.home();
+    let h = home.to_str().unwrap();
+    let out = gomme()
+        .args(["session", "start", "--home", h])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tick();
+    // The recorded downloads arrive during the session; one more file the browsers do not know.
+    let downloads = home.join("Downloads");
+    let recorded: Vec<PathBuf> = fs::read_dir(&downloads)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!recorded.is_empty());
+    for f in &recorded {
+        let content = fs::read(f).unwrap();
+        fs::remove_file(f).unwrap();
+        fs::write(f, content).unwrap();
+    }
+    write(&downloads.join("scan.pdf"), b"%PDF scan");
+    let (dry, code) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    assert_eq!(code, 0, "{dry:#}");
+    assert_eq!(
+        dry["session"][0]["folders"]["downloads"]["items"], 1,
+        "{dry:#}"
+    );
+    let (done, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{done:#}");
+    assert_eq!(
+        done["totals"]["items"], dry["totals"]["items"],
+        "{dry:#}\n{done:#}"
+    );
+    assert_eq!(session_counts(&done), session_counts(&dry));
+    assert_eq!(fs::read_dir(&downloads).unwrap().count(), 0);
+}

@@ -58,7 +58,7 @@ pub fn run(
         watch(&mut opts, req, None, mode, lang);
     }
     let select = &req.selection;
-    let session = match super::session::plan(req, lang)? {
+    let mut session = match super::session::plan(req, lang)? {
         super::session::Planned::Go(plans) => plans,
         super::session::Planned::Refused => return Ok(ExitCode::Fatal),
     };
@@ -70,6 +70,9 @@ pub fn run(
     let progress = Progress::new(found.profiles.len(), req.json);
     let plan = plan::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
     progress.finish();
+    for s in &mut session {
+        s.leave_to(&plan);
+    }
     if interactive {
         let mut shown: &mut dyn Write = if req.json { &mut io::stderr() } else { out };
         plan.report()
@@ -118,10 +121,9 @@ pub fn run(
                 ..opts.clone()
             };
             let again = find_quiet(select)?;
-            plan::plan(&again, &audit)
-                .report()
-                .noticed(&again)
-                .with_session(super::session::again(&session, req))
+            let recheck = plan::plan(&again, &audit);
+            let left = super::session::again(&session, req, &recheck);
+            recheck.report().noticed(&again).with_session(left)
         };
         writeln!(out, "{}", verdict(&report, &after, lang))?;
     }

@@ -65,11 +65,19 @@ pub fn execute(plans: &[HomePlan]) -> Vec<SessionReport> {
 }
 
 /// The check after a clean: each home planned again from the same start.
-pub fn again(plans: &[HomePlan], req: &Request) -> Vec<SessionReport> {
+pub fn again(
+    plans: &[HomePlan],
+    req: &Request,
+    browsers: &crate::plan::Plan,
+) -> Vec<SessionReport> {
     let opts = req.session.clone().unwrap_or_default();
     plans
         .iter()
-        .map(|p| session::plan_home(&p.home, p.since, &opts).report())
+        .map(|p| {
+            let mut plan = session::plan_home(&p.home, p.since, &opts);
+            plan.leave_to(browsers);
+            plan.report()
+        })
         .collect()
 }
 

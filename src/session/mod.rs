@@ -243,6 +243,26 @@ impl HomePlan {
         r
     }
 
+    /// Leaves to the browsers' plan the files it removes already (a download made during the
+    /// session is the `downloads` category's): each is counted once, in the dry run as in the
+    /// clean, which removes the browsers' part first. Their traces still go.
+    pub fn leave_to(&mut self, browsers: &crate::plan::Plan) {
+        for action in browsers.profiles.iter().flat_map(|p| &p.actions) {
+            let crate::plan::Action::Remove { path, counts, .. } = action else {
+                continue;
+            };
+            for f in &mut self.folders {
+                f.removals.retain(|r| r.path != *path);
+                for r in f.removals.iter_mut().filter(|r| r.folder) {
+                    if path.starts_with(&r.path) {
+                        r.counts.items = r.counts.items.saturating_sub(counts.items);
+                        r.counts.bytes = r.counts.bytes.saturating_sub(counts.bytes);
+                    }
+                }
+            }
+        }
+    }
+
     /// Every path the plan removes, for the helper at the terminal (never a report or log).
     pub fn names(&self) -> impl Iterator<Item = &Path> {
         self.folders
