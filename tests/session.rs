@@ -99,6 +99,12 @@ fn xbel_hrefs(home: &Path) -> Vec<String> {
 /// adds it): it is added here, before the image data, as the thumbnail spec says.
 #[cfg(unix)]
 fn thumbnail(home: &Path, image: &Path) -> PathBuf {
+    thumbnail_as(home, image, true)
+}
+
+/// [`thumbnail`], with `Thumb::URI` added or not (then only its name says what it shows).
+#[cfg(unix)]
+fn thumbnail_as(home: &Path, image: &Path, with_uri: bool) -> PathBuf {
     let raw = home.join("thumb.tmp.png");
     let out = Command::new("gdk-pixbuf-thumbnailer")
         .args(["-s", "128"])
@@ -125,7 +131,11 @@ fn thumbnail(home: &Path, image: &Path) -> PathBuf {
     chunk.extend_from_slice(&text);
     chunk.extend_from_slice(&crc32(&[b"tEXt".as_slice(), &text].concat()).to_be_bytes());
     // After the signature and IHDR (8 + 25 bytes).
-    let with = [&png[..33], &chunk, &png[33..]].concat();
+    let with = if with_uri {
+        [&png[..33], &chunk, &png[33..]].concat()
+    } else {
+        png
+    };
     let mut child = Command::new("md5sum")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -280,7 +290,7 @@ fn session_clean(no_btime: bool) {
     fs::create_dir_all(home.join("Documents/Vide")).unwrap();
     let logo = home.join("Images/logo.png");
     picture(&logo);
-    let staff_thumb = thumbnail(&home, &logo);
+    let staff_thumb = thumbnail_as(&home, &logo, false);
     let staff_kde = kde_recent(&home, "charte.desktop", &charte);
     std::os::unix::fs::symlink("/etc/hostname", home.join("Bureau/ancien lien")).unwrap();
     tick();
@@ -337,7 +347,8 @@ fn session_clean(no_btime: bool) {
     gtk_recent(&home, &[&charte, &carte, &caf.join("attestation.pdf")]);
     thumbnail(&home, &carte);
     thumbnail(&home, &bulletin);
-    thumbnail(&home, &scan);
+    // Found by its name alone, in a folder that goes whole.
+    thumbnail_as(&home, &scan, false);
     kde_recent(&home, "carte.desktop", &carte);
     kde_recent(&home, "attestation.desktop", &caf.join("attestation.pdf"));
     let traces_before: Vec<PathBuf> = [".local/share", ".cache"]

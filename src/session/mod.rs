@@ -8,6 +8,7 @@
 
 pub mod files;
 pub mod marker;
+mod md5;
 pub mod traces;
 
 use crate::error::Error;
@@ -82,6 +83,14 @@ impl Removed {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty() && self.folders.is_empty()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.iter()
+    }
+
+    pub fn folders(&self) -> impl Iterator<Item = &PathBuf> {
+        self.folders.iter()
     }
 
     /// Whether `path` is a removed file, a removed folder, or lies in one.

@@ -7,6 +7,7 @@
 use super::{Removal, Removed};
 use crate::error::{Error, Result};
 use crate::fsops::{Counts, EntryKind, Folders};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -111,18 +112,29 @@ pub fn plan(
             remove(folders, path, &kde);
         }
     }
-    // Freedesktop thumbnails, by the `Thumb::URI` each one carries.
-    for (dir, base) in thumbnail_dirs(folders, home) {
+    // Freedesktop thumbnails, by the `Thumb::URI` each one carries, or else by their name:
+    // the MD5 of the file's URI (a thumbnailer that wrote no `Thumb::URI`).
+    let dirs = thumbnail_dirs(folders, home);
+    let by_name = if dirs.is_empty() {
+        BTreeSet::new()
+    } else {
+        thumbnail_names(folders, removed)
+    };
+    for (dir, base) in dirs {
         for path in files_in(folders, &dir) {
             if path.extension().is_none_or(|e| e != "png") {
                 continue;
             }
-            let names = folders
-                .read_regular(&path, MAX_THUMBNAIL)
-                .ok()
-                .and_then(|png| png_text(&png, "Thumb::URI"))
-                .and_then(|uri| file_path(&uri))
-                .is_some_and(|target| removed.names(&target));
+            let named = path
+                .file_stem()
+                .is_some_and(|stem| by_name.contains(&*stem.to_string_lossy()));
+            let names = named
+                || folders
+                    .read_regular(&path, MAX_THUMBNAIL)
+                    .ok()
+                    .and_then(|png| png_text(&png, "Thumb::URI"))
+                    .and_then(|uri| file_path(&uri))
+                    .is_some_and(|target| removed.names(&target));
             if names {
                 remove(folders, path, &base);
             }
@@ -208,6 +220,37 @@ fn files_in(folders: &mut Folders, dir: &Path) -> Vec<PathBuf> {
                 .stamp(p)
                 .is_ok_and(|st| st.kind == EntryKind::File && !st.other_filesystem)
         })
+        .collect()
+}
+
+/// The names freedesktop thumbnails of the removed files would have: the MD5 of each one's
+/// URI (the files in removed folders included, up to a bound).
+fn thumbnail_names(folders: &mut Folders, removed: &Removed) -> BTreeSet<String> {
+    const MAX_FILES: usize = 20_000;
+    let mut files: Vec<PathBuf> = removed.files().cloned().collect();
+    let mut pending: Vec<(PathBuf, usize)> = removed.folders().map(|f| (f.clone(), 0)).collect();
+    while let Some((dir, depth)) = pending.pop() {
+        if files.len() >= MAX_FILES || depth > 32 {
+            break;
+        }
+        let Ok(names) = folders.list(&dir) else {
+            continue;
+        };
+        for name in names {
+            let path = dir.join(name);
+            match folders.stamp(&path) {
+                Ok(st) if st.kind == EntryKind::Folder && !st.other_filesystem => {
+                    pending.push((path, depth + 1))
+                }
+                Ok(st) if st.kind == EntryKind::File => files.push(path),
+                _ => {}
+            }
+        }
+    }
+    files
+        .iter()
+        .filter_map(|f| url::Url::from_file_path(f).ok())
+        .map(|uri| super::md5::hex(uri.as_str().as_bytes()))
         .collect()
 }
 
