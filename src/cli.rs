@@ -128,6 +128,9 @@ pub enum SessionAction {
     Start {
         #[command(flatten)]
         select: Select,
+        /// Keep a start noted already (not yet cleaned): what the logon runs use
+        #[arg(long)]
+        keep: bool,
     },
 }
 

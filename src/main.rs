@@ -152,8 +152,8 @@ fn run(command: Command, config: &Config, lang: Lang) -> anyhow::Result<ExitCode
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
         Command::Session {
-            action: cli::SessionAction::Start { select },
-        } => commands::session::start(&select.selection(config)?, lang, &mut out),
+            action: cli::SessionAction::Start { select, keep },
+        } => commands::session::start(&select.selection(config)?, keep, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;

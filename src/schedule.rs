@@ -129,7 +129,7 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
                 content: launchd_plist("fr.gomme.session", &exe_text, Some("Aqua"))
                     .replace(
                         "<string>clean</string>\n    <string>--all-users</string>",
-                        "<string>session</string>\n    <string>start</string>",
+                        "<string>session</string>\n    <string>start</string>\n    <string>--keep</string>",
                     )
                     .into_bytes(),
                 purpose: Purpose::MacosSession,

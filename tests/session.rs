@@ -351,7 +351,8 @@ fn session_clean(no_btime: bool) {
     thumbnail_as(&home, &scan, false);
     kde_recent(&home, "carte.desktop", &carte);
     kde_recent(&home, "attestation.desktop", &caf.join("attestation.pdf"));
-    let traces_before: Vec<PathBuf> = [".local/share", ".cache"]
+    // The lists gomme edits, and its own marker (renewed by the clean).
+    let traces_before: Vec<PathBuf> = [".local/share", ".cache", ".local/state/gomme/session"]
         .iter()
         .map(|d| home.join(d))
         .collect();
@@ -566,7 +567,7 @@ fn the_schedule_notes_each_logon() {
     let unit = root.path().join("etc/systemd/user/gomme-session.service");
     let text = fs::read_to_string(&unit).unwrap();
     assert!(
-        text.contains(&format!("ExecStart={exe} session start"))
+        text.contains(&format!("ExecStart={exe} session start --keep\n"))
             && text.contains("WantedBy=default.target")
     );
     assert!(root
@@ -607,7 +608,7 @@ fn the_schedule_notes_each_logon() {
     assert!(has("LogonTrigger") && !has("UserId"));
     assert!(doc
         .descendants()
-        .any(|n| n.tag_name().name() == "Arguments" && n.text() == Some("session start")));
+        .any(|n| n.tag_name().name() == "Arguments" && n.text() == Some("session start --keep")));
     run("macos");
     let plist = fs::read_to_string(
         root.path()
@@ -615,8 +616,9 @@ fn the_schedule_notes_each_logon() {
     )
     .unwrap();
     assert!(
-        plist.contains("<string>session</string>\n    <string>start</string>")
-            && plist.contains("<key>RunAtLoad</key>")
+        plist.contains(
+            "<string>session</string>\n    <string>start</string>\n    <string>--keep</string>"
+        ) && plist.contains("<key>RunAtLoad</key>")
     );
 }
 
@@ -691,7 +693,20 @@ fn a_copy_with_an_old_date_goes_and_what_was_there_stays() {
     assert_eq!(line["folders"]["pictures"]["items"], 1, "{line}");
     assert_eq!(line["account"], "usager");
     assert!(!logged.contains("bulletin"), "{logged}");
-    assert_eq!(snapshot(&home), before, "what was there before changed");
+    // What was there stays; the marker alone was renewed: the next session starts now.
+    let mut after = snapshot(&home);
+    let rel = marker.strip_prefix(&home).unwrap().to_path_buf();
+    let mut before = before;
+    assert_ne!(
+        after.remove(&rel),
+        before.remove(&rel),
+        "the start was not renewed"
+    );
+    assert_eq!(after, before, "what was there before changed");
+    // A second clean finds nothing: the new session has made nothing yet.
+    let (again, code) = gomme_json(&["clean", "--yes", "--session", "--home", h]);
+    assert_eq!(code, 0, "{again:#}");
+    assert_eq!(session_counts(&again), ((0, 0), (0, 0)));
 }
 
 /// A drive mounted in a personal folder, or a personal folder that is a mount, is never
@@ -875,4 +890,115 @@ fn a_download_of_the_session_is_counted_once() {
     );
     assert_eq!(session_counts(&done), session_counts(&dry));
     assert_eq!(fs::read_dir(&downloads).unwrap().count(), 0);
+}
+
+/// The logon run (`--keep`) keeps a start not yet cleaned: what the last person made does not
+/// become "from before" because someone logged on again. `session start` alone moves it.
+#[test]
+fn a_logon_keeps_a_start_not_yet_cleaned() {
+    let (_dir, home) = home();
+    let h = home.to_str().unwrap();
+    let start = |keep: bool| {
+        let mut args = vec!["session", "start", "--home", h];
+        if keep {
+            args.push("--keep");
+        }
+        let out = gomme().args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    start(true);
+    let first = snapshot(&home);
+    tick();
+    write(&home.join("Documents/carte.pdf"), b"%PDF");
+    tick();
+    let said = start(true);
+    assert!(said.contains("kept"), "{said}");
+    let (dry, _) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    assert_eq!(
+        dry["session"][0]["folders"]["documents"]["items"], 1,
+        "{dry:#}"
+    );
+    start(false);
+    let (dry, _) = gomme_json(&["clean", "--dry-run", "--session", "--home", h]);
+    assert_eq!(
+        dry["session"][0]["folders"]["documents"]["items"], 0,
+        "{dry:#}"
+    );
+    assert_ne!(snapshot(&home), first);
+}
+
+/// `--all-users` (a boot or logoff sweep): an account with no start noted is left, and so is
+/// one logged in now (its `/run/user/UID`), whose session is still under way.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sweep_of_every_account_leaves_those_logged_in_or_never_started() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "not root: accounts of other owners not tested"
+        );
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let r = dunce::canonicalize(root.path()).unwrap();
+    write(
+        &r.join("etc/passwd"),
+        b"root:x:0:0:root:/root:/bin/bash\n\
+          ada:x:2001:2001::/home/ada:/bin/bash\n\
+          bob:x:2002:2002::/home/bob:/bin/bash\n\
+          cyd:x:2003:2003::/home/cyd:/bin/bash\n",
+    );
+    for (name, uid) in [("ada", 2001), ("bob", 2002), ("cyd", 2003)] {
+        let home = r.join("home").join(name);
+        fs::create_dir_all(home.join("Documents")).unwrap();
+        let ok = Command::new("chown")
+            .args(["-R", &format!("{uid}:{uid}")])
+            .arg(&home)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        if name != "cyd" {
+            let out = gomme()
+                .args(["session", "start", "--home", home.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    // Bob is logged in now.
+    fs::create_dir_all(r.join("run/user/2002")).unwrap();
+    tick();
+    for name in ["ada", "bob", "cyd"] {
+        write(
+            &r.join("home").join(name).join("Documents/new.pdf"),
+            b"%PDF",
+        );
+    }
+    let out = gomme()
+        .env("GOMME_SYSROOT", &r)
+        .args(["clean", "--yes", "--session", "--all-users", "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!r.join("home/ada/Documents/new.pdf").exists());
+    assert!(
+        r.join("home/bob/Documents/new.pdf").is_file(),
+        "a session under way was emptied"
+    );
+    assert!(r.join("home/cyd/Documents/new.pdf").is_file());
+    assert!(
+        err.contains("logged in") && err.contains("no session start"),
+        "{err}"
+    );
 }

@@ -10,10 +10,24 @@ use crate::session::{self, HomePlan, SessionReport};
 use anyhow::Context as _;
 use std::io::Write;
 
-/// Notes that a session starts now for each selected account.
-pub fn start(select: &Selection, lang: Lang, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+/// Notes that a session starts now for each selected account; with `keep`, an account whose
+/// start is noted already keeps it (the logon runs: a session not yet cleaned keeps its start,
+/// so that nothing the last person made becomes "from before").
+pub fn start(
+    select: &Selection,
+    keep: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     for home in homes(select, lang)? {
         let shown = for_terminal(&home.to_string_lossy()).into_owned();
+        if keep {
+            if let Ok(Some(since)) = session::marker::read(&home) {
+                let at = humantime::format_rfc3339_seconds(since).to_string();
+                writeln!(out, "{}", lang.session_kept(&shown, &at))?;
+                continue;
+            }
+        }
         let at = session::marker::start(&home).with_context(|| match lang {
             Lang::En => format!("cannot note the session start for {shown}"),
             Lang::Fr => format!("impossible de noter le début d'accompagnement pour {shown}"),

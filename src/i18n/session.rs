@@ -12,6 +12,22 @@ impl Lang {
         }
     }
 
+    /// `gomme session start --keep` for a home whose start is noted already.
+    pub fn session_kept(self, home: &str, at: &str) -> String {
+        match self {
+            Lang::En => format!("{home}: the session noted at {at} has not been cleaned yet; its start is kept"),
+            Lang::Fr => format!("{home} : l'accompagnement noté à {at} n'a pas encore été nettoyé ; son début est gardé"),
+        }
+    }
+
+    /// `--all-users`: an account logged in now is left out of the session clean.
+    pub fn session_in_use(self, home: &str) -> String {
+        match self {
+            Lang::En => format!("{home}: this account is logged in now; its personal folders are left for its own clean"),
+            Lang::Fr => format!("{home} : ce compte est connecté en ce moment ; ses dossiers personnels sont laissés pour son propre nettoyage"),
+        }
+    }
+
     /// `--session` without a marker: nothing was done.
     pub fn session_no_marker(self, homes: &str) -> String {
         match self {

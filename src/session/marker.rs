@@ -61,6 +61,45 @@ pub fn read(home: &Path) -> Result<Option<SystemTime>> {
     }
 }
 
+/// Whether the account of `home`, another than the one running gomme, is logged in now:
+/// Linux, its runtime folder `/run/user/UID` (under `GOMME_SYSROOT` in tests) exists, which
+/// logind keeps while it has a session; Windows, its `NTUSER.DAT` is held by the registry
+/// (opening it without sharing fails). Elsewhere, never.
+pub fn logged_in(home: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(meta) = std::fs::symlink_metadata(home) else {
+            return false;
+        };
+        // SAFETY: geteuid has no preconditions.
+        if meta.uid() == unsafe { libc::geteuid() } {
+            return false;
+        }
+        let root = std::env::var_os("GOMME_SYSROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/"));
+        crate::fsops::is_plain_dir(&root.join("run/user").join(meta.uid().to_string()))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        // Opened to read, never written: a probe of the registry's lock on the hive.
+        #[allow(clippy::disallowed_methods)]
+        let probe = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(0)
+            .open(home.join("NTUSER.DAT"));
+        // ERROR_SHARING_VIOLATION: the hive is loaded, the account logged in.
+        matches!(probe, Err(e) if e.raw_os_error() == Some(32))
+    }
+    #[cfg(not(any(target_os = "linux", windows)))]
+    {
+        let _ = home;
+        false
+    }
+}
+
 /// The systemd user unit that runs `gomme session start` at each logon (when the person's
 /// user manager starts).
 pub fn systemd_unit(exe: &str) -> String {
@@ -73,7 +112,7 @@ pub fn systemd_unit(exe: &str) -> String {
          \n\
          [Service]\n\
          Type=oneshot\n\
-         ExecStart={exe} session start\n\
+         ExecStart={exe} session start --keep\n\
          \n\
          [Install]\n\
          WantedBy=default.target\n"
@@ -114,7 +153,7 @@ pub fn logon_task(exe: &str) -> String {
          \x20 <Actions Context=\"Users\">\n\
          \x20   <Exec>\n\
          \x20     <Command>{exe}</Command>\n\
-         \x20     <Arguments>session start</Arguments>\n\
+         \x20     <Arguments>session start --keep</Arguments>\n\
          \x20   </Exec>\n\
          \x20 </Actions>\n\
          </Task>\n"

@@ -127,18 +127,24 @@ pub struct NoMarker {
 }
 
 /// Plans the session clean of `homes`. A home without a marker makes the whole plan refused
-/// (nothing is changed anywhere), unless `skip_unmarked` (every account of the computer: one
-/// that never logged in has no session to clean), where it is left out and said. A marker
-/// that cannot be read counts as missing.
+/// (nothing is changed anywhere), unless `all_users` (every account of the computer: one
+/// that never logged in has no session to clean), where it is left out and said; so is, then,
+/// an account logged in now (another person's session under way: a logoff task's sweep must
+/// not empty their Documents). A marker that cannot be read counts as missing.
 pub fn plan(
     homes: &[PathBuf],
     opts: &Options,
-    skip_unmarked: bool,
+    all_users: bool,
     lang: Lang,
 ) -> Result<Vec<HomePlan>, NoMarker> {
     let mut marked = Vec::new();
     let mut missing = Vec::new();
     for home in homes {
+        if all_users && marker::logged_in(home) {
+            let shown = crate::sanitize::for_terminal(&home.to_string_lossy()).into_owned();
+            crate::say!("gomme: {}", lang.session_in_use(&shown));
+            continue;
+        }
         match marker::read(home) {
             Ok(Some(since)) => marked.push((home.clone(), since)),
             Ok(None) => missing.push(home.clone()),
@@ -149,7 +155,7 @@ pub fn plan(
         }
     }
     if !missing.is_empty() {
-        if !skip_unmarked {
+        if !all_users {
             return Err(NoMarker { homes: missing });
         }
         for home in &missing {
@@ -246,6 +252,16 @@ impl HomePlan {
                 Err(e) => r
                     .errors
                     .push(format!("desktop traces: not all removed ({})", unnamed(&e))),
+            }
+        }
+        // Cleaned: the next session starts now. After an error the start is kept, so that
+        // the next clean tries again what this one could not remove.
+        if r.errors.is_empty() {
+            if let Err(e) = marker::start(&self.home) {
+                r.errors.push(format!(
+                    "the session start could not be renewed ({})",
+                    unnamed(&e)
+                ));
             }
         }
         r.settle(Status::Cleaned);
