@@ -128,7 +128,7 @@ pub enum SessionAction {
     Start {
         #[command(flatten)]
         select: Select,
-        /// Keep a start noted already (not yet cleaned): what the logon runs use
+        /// Keep a start noted already, not yet cleaned (the logon runs)
         #[arg(long)]
         keep: bool,
     },
@@ -276,8 +276,8 @@ pub struct What {
     #[arg(long)]
     pub json: bool,
 
-    /// Also the person's own files: what was made or changed in the personal folders since
-    /// `gomme session start`, and the desktop's traces of them (refused without a start)
+    /// Also what was made or changed in the personal folders since `gomme session start`,
+    /// with the desktop's traces of it (refused without a start)
     #[arg(long)]
     pub session: bool,
 }
@@ -464,9 +464,7 @@ impl What {
                 system: self.syslog || config.log.system,
             },
             json: self.json,
-            session: (self.session || config.session.files).then(|| gomme::session::Options {
-                folders: config.session.folders.clone(),
-            }),
+            session: gomme::session::Options::chosen(self.session, &config.session),
         };
         request.check()?;
         Ok(request)

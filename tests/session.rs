@@ -457,6 +457,21 @@ fn without_a_start_nothing_is_done_and_the_helper_is_told_why() {
             );
         }
     }
+    // `[session] files = true` makes every clean a session clean: refused the same way.
+    let config = _dir.path().join("config.toml");
+    fs::write(&config, "[session]\nfiles = true\n").unwrap();
+    let out = gomme()
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "clean",
+            "--yes",
+            "--home",
+            h,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
     assert_eq!(snapshot(&home), before);
 }
 

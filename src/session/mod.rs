@@ -34,6 +34,16 @@ pub struct Options {
     pub folders: Option<Vec<String>>,
 }
 
+impl Options {
+    /// The session clean asked for by `--session` (`flag`) or the configuration's `[session]`,
+    /// if either asks.
+    pub fn chosen(flag: bool, config: &crate::config::Session) -> Option<Options> {
+        (flag || config.files).then(|| Options {
+            folders: config.folders.clone(),
+        })
+    }
+}
+
 /// One thing the plan removes: a file, a link, or a whole folder made during the session.
 #[derive(Debug, Clone)]
 pub struct Removal {
