@@ -58,6 +58,9 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
         };
         lines.push(serde_json::to_string(&line)?);
     }
+    for (line, _) in crate::session::log_lines(report, &time, &host)? {
+        lines.push(line);
+    }
     Ok(lines)
 }
 
@@ -77,10 +80,13 @@ pub fn append(path: &Path, report: &Report) -> io::Result<()> {
 /// the Event Log's Application log on Windows), each with the ids of its kind of record
 /// ([`KINDS`]): a warning for a profile skipped or not fully cleaned, information otherwise.
 pub fn system(report: &Report) -> io::Result<()> {
-    let entries: Vec<(String, &'static RecordKind)> = lines(report)?
+    let mut entries: Vec<(String, &'static RecordKind)> = lines(report)?
         .into_iter()
         .zip(&report.profiles)
         .map(|(line, p)| (line, kind_of(report.mode, p.status, p.counts().items)))
         .collect();
+    let time = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let host = crate::hostname().unwrap_or_default();
+    entries.extend(crate::session::log_lines(report, &time, &host)?);
     crate::platform::system_log(&entries)
 }

@@ -82,6 +82,11 @@ pub enum Command {
         #[command(subcommand)]
         action: ScheduleAction,
     },
+    /// Note that a person's session starts now (`clean --session` removes what they make)
+    Session {
+        #[command(subcommand)]
+        action: SessionAction,
+    },
     /// Put (or remove) a desktop icon that runs the interactive clean
     Shortcut {
         #[command(subcommand)]
@@ -130,6 +135,18 @@ pub enum ConfigAction {
     Show {
         #[command(flatten)]
         what: What,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionAction {
+    /// Note the start of a session for these accounts (default: your own)
+    Start {
+        #[command(flatten)]
+        select: Select,
+        /// Keep a start noted already, not yet cleaned (the logon runs)
+        #[arg(long)]
+        keep: bool,
     },
 }
 
@@ -274,6 +291,11 @@ pub struct What {
     /// A clean in a terminal still asks first, on stderr, unless --yes
     #[arg(long)]
     pub json: bool,
+
+    /// Also what was made or changed in the personal folders since `gomme session start`,
+    /// with the desktop's traces of it (refused without a start)
+    #[arg(long)]
+    pub session: bool,
 }
 
 fn category_parser() -> impl clap::builder::TypedValueParser<Value = Category> {
@@ -483,6 +505,7 @@ impl What {
                 system: self.syslog || config.log.system,
             },
             json: self.json,
+            session: gomme::session::Options::chosen(self.session, &config.session),
         };
         request.check()?;
         Ok(request)

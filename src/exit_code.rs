@@ -8,7 +8,8 @@
 pub enum ExitCode {
     /// Everything asked for was done.
     Done = 0,
-    /// Nothing could be done (e.g. no home to look in, output not writable).
+    /// Nothing could be done (e.g. no home to look in, output not writable, `--session` for a
+    /// home with no session start recorded).
     Fatal = 1,
     /// The command line was wrong.
     Usage = 2,
@@ -33,7 +34,8 @@ impl ExitCode {
 pub const HELP: &str = "\
 Exit codes:
   0  done (audit: everything was read and no trace is left)
-  1  fatal error, nothing was done (e.g. no home could be read)
+  1  fatal error, nothing was done (e.g. no home could be read, or --session
+     without a recorded session start)
   2  usage error
   3  at least one profile skipped because its browser is running
   4  at least one profile or home could not be read or cleaned (the others were)

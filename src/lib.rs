@@ -38,6 +38,7 @@ pub mod profile;
 pub mod report;
 pub mod sanitize;
 pub mod schedule;
+pub mod session;
 pub mod settings;
 pub mod shortcut;
 pub mod sqlite;

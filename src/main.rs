@@ -172,6 +172,9 @@ fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow
             commands::config::show(&settings, &config.sources, what.json, lang, &mut out)
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
+        Command::Session {
+            action: cli::SessionAction::Start { select, keep },
+        } => commands::session::start(&select.selection(config)?, keep, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
             generate(what, &mut out)?;

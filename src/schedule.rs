@@ -49,6 +49,12 @@ pub enum Purpose {
     MacosBoot,
     /// launchd agent: each time the login window comes back.
     MacosLogout,
+    /// systemd user unit: at each logon, `gomme session start`.
+    LinuxSession,
+    /// Task `\gomme\session`: at each logon, as the person.
+    WindowsSession,
+    /// launchd agent: at each login, in the person's session.
+    MacosSession,
 }
 
 /// A command that registers or unregisters the units with the system.
@@ -60,6 +66,7 @@ fn args(list: &[&str]) -> Command {
 
 pub const BOOT_UNIT: &str = "gomme-boot.service";
 pub const LOGOUT_UNIT: &str = "gomme-logout.service";
+pub const SESSION_UNIT: &str = "gomme-session.service";
 pub const TASK_FOLDER: &str = r"\gomme\";
 
 /// The files that make `exe` run at session end and at boot.
@@ -77,6 +84,11 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
                 content: systemd_logout(&exe_text).into_bytes(),
                 purpose: Purpose::LinuxLogout,
             },
+            Unit {
+                path: PathBuf::from("/etc/systemd/user").join(SESSION_UNIT),
+                content: crate::session::marker::systemd_unit(&exe_text).into_bytes(),
+                purpose: Purpose::LinuxSession,
+            },
         ],
         Platform::Windows => {
             let base = windows_task_dir();
@@ -90,6 +102,13 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
                     path: base.join("gomme-logoff.xml"),
                     content: utf16_with_bom(&task_xml(&exe_text, Trigger::Logoff)),
                     purpose: Purpose::WindowsLogoff,
+                },
+                Unit {
+                    path: base.join("gomme-session.xml"),
+                    content: utf16_with_bom(&crate::session::marker::logon_task(&xml_escape(
+                        &exe_text,
+                    ))),
+                    purpose: Purpose::WindowsSession,
                 },
             ]
         }
@@ -105,6 +124,16 @@ pub fn units(platform: Platform, exe: &Path) -> Vec<Unit> {
                     .into_bytes(),
                 purpose: Purpose::MacosLogout,
             },
+            Unit {
+                path: PathBuf::from("/Library/LaunchAgents/fr.gomme.session.plist"),
+                content: launchd_plist("fr.gomme.session", &exe_text, Some("Aqua"))
+                    .replace(
+                        "<string>clean</string>\n    <string>--all-users</string>",
+                        "<string>session</string>\n    <string>start</string>\n    <string>--keep</string>",
+                    )
+                    .into_bytes(),
+                purpose: Purpose::MacosSession,
+            },
         ],
     }
 }
@@ -116,6 +145,7 @@ pub fn register(platform: Platform, root: &Path) -> Vec<Command> {
         Platform::Linux => vec![
             args(&["systemctl", &root, "enable", BOOT_UNIT]),
             args(&["systemctl", &root, "--global", "enable", LOGOUT_UNIT]),
+            args(&["systemctl", &root, "--global", "enable", SESSION_UNIT]),
         ],
         Platform::Windows => units(platform, Path::new("gomme.exe"))
             .iter()
@@ -148,8 +178,9 @@ pub fn unregister(platform: Platform, root: &Path) -> Vec<Command> {
         Platform::Linux => vec![
             args(&["systemctl", &root, "disable", BOOT_UNIT]),
             args(&["systemctl", &root, "--global", "disable", LOGOUT_UNIT]),
+            args(&["systemctl", &root, "--global", "disable", SESSION_UNIT]),
         ],
-        Platform::Windows => ["boot", "logoff"]
+        Platform::Windows => ["boot", "logoff", "session"]
             .iter()
             .map(|t| {
                 args(&[

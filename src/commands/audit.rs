@@ -11,8 +11,19 @@ use std::io::Write;
 pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let mut opts = req.options.clone();
     watch(&mut opts, req, None, Mode::DryRun, lang);
+    let mut session = match super::session::plan(req, lang)? {
+        super::session::Planned::Go(plans) => plans,
+        super::session::Planned::Refused => return Ok(ExitCode::Fatal),
+    };
     let found = find(&req.selection, lang)?;
-    let report = plan::plan(&found, &opts).report().noticed(&found);
+    let plan = plan::plan(&found, &opts);
+    for s in &mut session {
+        s.leave_to(&plan);
+    }
+    let report = plan
+        .report()
+        .noticed(&found)
+        .with_session(super::session::reports(&session));
     req.log.write(&report)?;
     print_report_titled(&report, req.json, lang, out, Title::Audit)?;
     if !req.json {

@@ -58,6 +58,10 @@ pub fn run(
         watch(&mut opts, req, None, mode, lang);
     }
     let select = &req.selection;
+    let mut session = match super::session::plan(req, lang)? {
+        super::session::Planned::Go(plans) => plans,
+        super::session::Planned::Refused => return Ok(ExitCode::Fatal),
+    };
     let mut found = find(select, lang)?;
     let close = close_browsers || force_close;
     if !dry_run && (close || interactive) && close_open_browsers(&found, close, force_close, lang) {
@@ -66,11 +70,16 @@ pub fn run(
     let progress = Progress::new(found.profiles.len(), req.json);
     let plan = plan::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
     progress.finish();
+    for s in &mut session {
+        s.leave_to(&plan);
+    }
     if interactive {
         let mut shown: &mut dyn Write = if req.json { &mut io::stderr() } else { out };
         plan.report()
+            .with_session(super::session::reports(&session))
             .write_human_titled(&mut shown, lang, crate::i18n::Title::Confirm)
             .context("cannot write the report")?;
+        super::session::show_names(&session, lang, shown)?;
         if !ask(lang.confirm(), lang) {
             writeln!(shown, "{}", lang.cancelled())?;
             pause_if(pause, lang);
@@ -80,8 +89,10 @@ pub fn run(
     }
     let report = if dry_run {
         plan.report()
+            .with_session(super::session::reports(&session))
     } else {
-        plan.execute(&opts)
+        let report = plan.execute(&opts);
+        report.with_session(super::session::execute(&session))
     }
     .noticed(&found);
     req.log.write(&report)?;
@@ -110,7 +121,9 @@ pub fn run(
                 ..opts.clone()
             };
             let again = find_quiet(select)?;
-            plan::plan(&again, &audit).report().noticed(&again)
+            let recheck = plan::plan(&again, &audit);
+            let left = super::session::again(&session, req, &recheck);
+            recheck.report().noticed(&again).with_session(left)
         };
         writeln!(out, "{}", verdict(&report, &after, lang))?;
     }
@@ -229,13 +242,26 @@ fn verdict(report: &Report, after: &Report, lang: Lang) -> String {
         .iter()
         .filter(|p| p.counts().items > 0)
         .count();
+    let session = |id| {
+        report
+            .session
+            .iter()
+            .filter_map(|s| s.categories.get(id))
+            .map(|c| c.items)
+            .sum::<u64>()
+    };
+    let (files, traces) = (
+        session(crate::session::FILES),
+        session(crate::session::TRACES),
+    );
     // What the clean could not do, and what the check after it could not read, both count.
-    lang.verdict(
+    let said = lang.verdict(
         &removed,
         cleaned,
         after.totals.items,
         after.totals.skipped + after.totals.unfinished,
         report.totals.errors.max(after.totals.errors),
         after.totals.unread_homes,
-    )
+    );
+    lang.with_session_verdict(said, files, traces)
 }

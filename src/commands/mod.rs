@@ -8,6 +8,7 @@ pub mod clean;
 pub mod config;
 pub mod profiles;
 pub mod schedule;
+pub mod session;
 pub mod shortcut;
 
 use crate::browser::kind::Browser;
@@ -50,6 +51,8 @@ pub struct Request {
     pub log: LogTo,
     /// JSON on standard output instead of the table.
     pub json: bool,
+    /// Also the person's own files made during the session (`--session`), and their traces.
+    pub session: Option<crate::session::Options>,
 }
 
 impl Request {

@@ -68,10 +68,14 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                 writeln!(out, "{line} ({})", lang.purpose(unit.purpose))?;
             }
             if platform == Platform::Linux && can_register {
-                for unit in [schedule::BOOT_UNIT, schedule::LOGOUT_UNIT] {
+                for unit in [
+                    schedule::BOOT_UNIT,
+                    schedule::LOGOUT_UNIT,
+                    schedule::SESSION_UNIT,
+                ] {
                     let mut cmd = std::process::Command::new("systemctl");
                     cmd.arg(format!("--root={}", root.display()));
-                    if unit == schedule::LOGOUT_UNIT {
+                    if unit != schedule::BOOT_UNIT {
                         cmd.arg("--global");
                     }
                     // Without a running systemd, or without systemctl, it has nothing on

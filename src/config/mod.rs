@@ -34,6 +34,8 @@ pub struct Config {
     pub downloads: Downloads,
     #[serde(default)]
     pub log: Log,
+    #[serde(default)]
+    pub session: Session,
     /// `fr` or `en`.
     #[serde(default, deserialize_with = "values::lang")]
     pub lang: Option<String>,
@@ -49,6 +51,20 @@ pub struct Downloads {
     /// browsers recorded.
     #[serde(default, deserialize_with = "values::empty_folder")]
     pub empty_folder: bool,
+}
+
+/// `[session]`: the person's own files, made during their session (see `gomme session`).
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// Every clean also removes what was made or changed in the personal folders since the
+    /// session started (as `clean --session`).
+    #[serde(default, deserialize_with = "values::session_files")]
+    pub files: bool,
+    /// The personal folders (`desktop`, `documents`, `downloads`, `pictures`, `videos`,
+    /// `music`, or folders relative to the home); default: all six.
+    #[serde(default, deserialize_with = "values::session_folders")]
+    pub folders: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Deserialize)]

@@ -137,6 +137,16 @@ pub(super) fn empty_folder<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::E
     yes_no(d, "downloads.empty_folder")
 }
 
+pub(super) fn session_files<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    yes_no(d, "session.files")
+}
+
+pub(super) fn session_folders<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    texts(d, "session.folders").map(Some)
+}
+
 pub(super) fn log_system<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     yes_no(d, "log.system")
 }

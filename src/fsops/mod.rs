@@ -181,6 +181,19 @@ impl Folders {
         }
     }
 
+    /// What `path` is and how old (see [`Stamp`]), looked at without following it, through
+    /// folders reached without links.
+    pub fn stamp(&mut self, path: &Path) -> Result<Stamp> {
+        #[cfg(unix)]
+        {
+            nofollow::stamp(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            stamp::stamp_path(path)
+        }
+    }
+
     /// See [`open_regular`].
     pub fn open_regular(&mut self, path: &Path) -> Result<fs::File> {
         #[cfg(unix)]
@@ -190,6 +203,18 @@ impl Folders {
         #[cfg(not(unix))]
         {
             open_regular(path)
+        }
+    }
+
+    /// See [`remove_file`]: a file or a link (removed as a link), never a folder.
+    pub fn remove_file(&mut self, path: &Path) -> Result<bool> {
+        #[cfg(unix)]
+        {
+            nofollow::remove_file(&mut self.way, path)
+        }
+        #[cfg(not(unix))]
+        {
+            remove_file(path)
         }
     }
 
@@ -417,6 +442,8 @@ pub struct Owner(pub Option<(u32, u32)>);
 
 mod acting;
 pub use acting::ActingAs;
+mod stamp;
+pub use stamp::{EntryKind, Stamp};
 
 /// A point where gomme is about to change the disk (see [`test_points`]); nothing in release
 /// builds.

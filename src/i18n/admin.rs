@@ -62,6 +62,9 @@ impl Lang {
             (Lang::Fr, Purpose::MacosLogout) => {
                 "à chaque retour de la fenêtre de connexion (après une déconnexion) : nettoie tous les comptes qui ne sont pas en cours d'utilisation"
             }
+            (_, Purpose::LinuxSession | Purpose::WindowsSession | Purpose::MacosSession) => {
+                self.session_purpose(p)
+            }
         }
     }
 

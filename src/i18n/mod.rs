@@ -8,6 +8,7 @@ use crate::report::Status;
 
 mod admin;
 mod errors;
+mod session;
 mod settings;
 mod warnings;
 

@@ -31,10 +31,12 @@ impl Report {
         let shown = |p: &&super::ProfileReport| {
             p.counts().items > 0 || !matches!(p.status, Status::Planned | Status::Cleaned)
         };
-        let any_row = self.profiles.iter().any(|p| shown(&p));
+        let any_row = self.profiles.iter().any(|p| shown(&p))
+            || self.session.iter().any(|s| s.counts().items > 0);
         writeln!(out, "{}", lang.title(title, any_row))?;
         if self.profiles.is_empty() {
-            return writeln!(out, "{}", lang.nothing_found());
+            writeln!(out, "{}", lang.nothing_found())?;
+            return crate::session::write_human(&self.session, out, lang);
         }
         let h = lang.headings();
         let mut rows: Vec<[String; 6]> = vec![h.map(str::to_owned)];
@@ -93,6 +95,7 @@ impl Report {
                 )?;
             }
         }
+        crate::session::write_human(&self.session, out, lang)?;
         let t = &self.totals;
         writeln!(
             out,

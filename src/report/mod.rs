@@ -135,6 +135,9 @@ pub struct Report {
     /// What discovery noticed (damaged settings files, links not followed, homes that could
     /// not be read), always present.
     pub warnings: Vec<Warning>,
+    /// The session clean's part (`--session`), per home; absent without it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub session: Vec<crate::session::SessionReport>,
 }
 
 impl Report {
@@ -157,6 +160,7 @@ impl Report {
             profiles,
             totals,
             warnings: Vec::new(),
+            session: Vec::new(),
         }
     }
 
@@ -245,6 +249,7 @@ fn one_line(profile: &std::path::Path, errors: &[String]) -> String {
         .join("; ")
 }
 
+// Its one test reads Unix paths.
 #[cfg(all(test, unix))]
 mod tests {
     use super::one_line;

@@ -298,7 +298,9 @@ fn place(dir: BorrowedFd<'_>) -> io::Result<(libc::dev_t, Option<u64>)> {
     Ok((stat_fd(dir)?.st_dev, None))
 }
 
+mod stamp;
 mod walk;
 mod write;
+pub(super) use stamp::stamp;
 pub(super) use walk::{tree, Mode};
 pub(super) use write::{append, check_in_place, check_sidecar, list, remove_file, replace, write};
