@@ -240,7 +240,7 @@ fn one_line(profile: &std::path::Path, errors: &[String]) -> String {
         .join("; ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::one_line;
     use std::path::Path;
