@@ -7,6 +7,7 @@ use crate::profile::LockState;
 use crate::report::Status;
 
 mod admin;
+mod browser_policies;
 mod warnings;
 
 pub use admin::{AdminFor, Done, Place};
