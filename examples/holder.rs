@@ -1,11 +1,12 @@
 //! A stand-in for a browser on Windows, for the tests (`tests/windows_close.rs`): holds a lock
-//! file open without sharing (Chromium's `lockfile`: delete on close), shows a hidden
-//! top-level window that ends the program on `WM_CLOSE`, and, for Chromium's user-data
+//! file open without sharing (Chromium's `lockfile`: delete on close), shows a top-level
+//! window that ends the program on `WM_CLOSE`, and, for Chromium's user-data
 //! folder, the message window Chromium registers (class `Chrome_MessageWindow`, titled with
 //! the folder). Prints `ready` once all is in place; exits 0 after a `WM_CLOSE`.
 //!
-//! `holder LOCKFILE [USER_DATA] [--ignore-close]`: with `--ignore-close`, the window
-//! ignores `WM_CLOSE` (a browser that will not close), so only ending the process stops it.
+//! `holder LOCKFILE [USER_DATA] [--ignore-close] [--hidden]`: with `--ignore-close`, the window
+//! ignores `WM_CLOSE` (a browser that will not close), so only ending the process stops it;
+//! with `--hidden`, the window is not shown (a browser left running in the background).
 
 #[cfg(windows)]
 fn main() {
@@ -47,6 +48,7 @@ fn main() {
         args.iter().any(|a| a == "--ignore-close"),
         Ordering::Relaxed,
     );
+    let hidden = args.iter().any(|a| a == "--hidden");
     let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let lock = paths.first().expect("usage: holder LOCKFILE [USER_DATA]");
     let _held = std::fs::OpenOptions::new()
@@ -81,7 +83,11 @@ fn main() {
             0,
             class.as_ptr(),
             title.as_ptr(),
-            WS_OVERLAPPEDWINDOW,
+            if hidden {
+                WS_OVERLAPPEDWINDOW
+            } else {
+                WS_OVERLAPPEDWINDOW | WS_VISIBLE
+            },
             0,
             0,
             100,

@@ -154,3 +154,32 @@ fn a_holder_that_ignores_wm_close_is_left_running_without_force() {
     holder.kill().unwrap();
     holder.wait().unwrap();
 }
+
+/// Edge or Chrome left in the background: no window shown, none of its hidden ones is sent
+/// anything; only `--force-close` ends it.
+#[test]
+fn a_holder_with_no_window_shown_is_not_asked_and_only_force_ends_it() {
+    let (copy, user_data) = chromium_home();
+    let home = copy.home();
+    let mut holder = start_holder(&user_data, &[user_data.to_str().unwrap(), "--hidden"]);
+    let (report, code) = gomme_json(&[
+        "clean",
+        "--close-browsers",
+        "--home",
+        home.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3, "{report}");
+    assert_eq!(
+        holder.try_wait().unwrap(),
+        None,
+        "its hidden window got WM_CLOSE"
+    );
+    let (report, code) = gomme_json(&["clean", "--force-close", "--home", home.to_str().unwrap()]);
+    assert_eq!(wait_exit(&mut holder, Duration::from_secs(10)), Some(1));
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        chromium_statuses(&report),
+        ["cleaned", "cleaned"],
+        "{report}"
+    );
+}

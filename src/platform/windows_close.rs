@@ -13,7 +13,8 @@ use windows_sys::Win32::System::RestartManager::{
 };
 use windows_sys::Win32::System::Threading::{OpenProcess, TerminateProcess, PROCESS_TERMINATE};
 use windows_sys::Win32::UI::WindowsAndMessaging::{
-    EnumWindows, FindWindowExW, GetWindowThreadProcessId, PostMessageW, HWND_MESSAGE, WM_CLOSE,
+    EnumWindows, FindWindowExW, GetWindowThreadProcessId, IsWindowVisible, PostMessageW,
+    HWND_MESSAGE, WM_CLOSE,
 };
 
 /// The lock files a browser holds open while it runs on `lock_dir`: Chromium's `lockfile`
@@ -139,7 +140,8 @@ fn window_process(hwnd: HWND) -> Option<u32> {
     (pid != 0).then_some(pid)
 }
 
-/// The top-level windows of process `pid`, shown or hidden.
+/// The visible top-level windows of process `pid`: those a person could close. Hidden ones
+/// (a browser's helper windows) are left alone.
 fn windows_of(pid: u32) -> Vec<HWND> {
     struct Search {
         pid: u32,
@@ -149,7 +151,9 @@ fn windows_of(pid: u32) -> Vec<HWND> {
         // SAFETY: `param` is the `Search` that `windows_of` passed, alive for the whole
         // enumeration, and only this callback touches it meanwhile.
         let search = unsafe { &mut *(param as *mut Search) };
-        if window_process(hwnd) == Some(search.pid) {
+        // SAFETY: asking whether a window is shown has no preconditions.
+        let visible = unsafe { IsWindowVisible(hwnd) } != 0;
+        if visible && window_process(hwnd) == Some(search.pid) {
             search.found.push(hwnd);
         }
         1
@@ -164,8 +168,8 @@ fn windows_of(pid: u32) -> Vec<HWND> {
     search.found
 }
 
-/// Posts `WM_CLOSE` to each top-level window of `pid`, as clicking its close button would;
-/// a process with no window cannot be asked.
+/// Posts `WM_CLOSE` to each visible top-level window of `pid`, as clicking its close button
+/// would; a process with no window shown (a browser left in the background) cannot be asked.
 pub fn request_close(pid: u32) -> io::Result<()> {
     let windows = windows_of(pid);
     if windows.is_empty() {
