@@ -14,29 +14,55 @@ pub enum Closed {
     Forced { pid: u32 },
     /// It is still running.
     StillRunning { pid: u32 },
-    /// The lock names no process gomme can ask (another computer, or no PID).
+    /// No process gomme can ask holds the lock (another computer, no PID, no window).
     CannotAsk,
 }
 
 /// Asks the browser holding `profile` to close, waits up to `wait` for it to let go, and if
-/// `force`, stops it then.
+/// `force`, stops it then. On Windows the lock names no process: the processes holding its
+/// file are asked for (see [`crate::platform::lock_holders`]).
 pub fn close(profile: &Profile, wait: Duration, force: bool) -> Closed {
-    let LockState::Running { pid: Some(pid) } = current(profile) else {
+    let pids = holders(profile);
+    let Some(&pid) = pids.first() else {
         return Closed::CannotAsk;
     };
-    if crate::platform::request_close(pid).is_err() {
-        return Closed::CannotAsk;
+    let mut asked = false;
+    for &p in &pids {
+        asked |= crate::platform::request_close(p).is_ok();
     }
-    if released(profile, wait) {
+    if asked && released(profile, wait) {
         return Closed::Closed { pid };
     }
-    if force
-        && crate::platform::force_stop(pid).is_ok()
-        && released(profile, Duration::from_secs(10))
-    {
-        return Closed::Forced { pid };
+    if force {
+        // Only those still holding it: a process that closed meanwhile, and its id perhaps
+        // reused, is left alone.
+        let still: Vec<u32> = holders(profile)
+            .into_iter()
+            .filter(|p| pids.contains(p))
+            .collect();
+        let mut stopped = !still.is_empty();
+        for p in still {
+            stopped &= crate::platform::force_stop(p).is_ok();
+        }
+        if stopped && released(profile, Duration::from_secs(10)) {
+            return Closed::Forced { pid };
+        }
     }
-    Closed::StillRunning { pid }
+    if asked {
+        Closed::StillRunning { pid }
+    } else {
+        Closed::CannotAsk
+    }
+}
+
+/// The processes holding `profile`'s lock: the one it names, or (Windows) those the system
+/// says have its lock file open.
+fn holders(profile: &Profile) -> Vec<u32> {
+    match current(profile) {
+        LockState::Running { pid: Some(pid) } => vec![pid],
+        LockState::Running { pid: None } => crate::platform::lock_holders(&profile.lock_dir),
+        _ => Vec::new(),
+    }
 }
 
 fn current(profile: &Profile) -> LockState {

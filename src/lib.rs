@@ -19,6 +19,7 @@ macro_rules! say {
 
 pub mod audit_log;
 pub mod browser;
+pub mod browser_policies;
 pub mod category;
 pub mod close;
 pub mod commands;

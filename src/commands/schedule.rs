@@ -97,6 +97,10 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
                     }
                 }
             }
+            if platform == Platform::Windows && can_register {
+                #[cfg(windows)]
+                crate::browser_policies::run(req.action, dry_run, lang, out)?;
+            }
             Ok(ExitCode::Done)
         }
         Some(true) => {
@@ -133,11 +137,19 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
             if can_register {
                 run_all(&schedule::register(platform, &root), dry_run, lang, out)?;
             }
+            if platform == Platform::Windows && can_register {
+                #[cfg(windows)]
+                crate::browser_policies::run(req.action, dry_run, lang, out)?;
+            }
             Ok(ExitCode::Done)
         }
         Some(false) => {
             if can_register {
                 run_all(&schedule::unregister(platform, &root), dry_run, lang, out)?;
+            }
+            if platform == Platform::Windows && can_register {
+                #[cfg(windows)]
+                crate::browser_policies::run(req.action, dry_run, lang, out)?;
             }
             for unit in &units {
                 let here = schedule::under(&root, &unit.path);

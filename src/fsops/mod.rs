@@ -173,11 +173,7 @@ impl Folders {
         }
         #[cfg(not(unix))]
         {
-            let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-            if meta.file_type().is_symlink() || is_reparse_point(&meta) {
-                return Err(Error::Link { path: path.into() });
-            }
-            Ok(())
+            check_path(path)
         }
     }
 

@@ -7,6 +7,7 @@ use crate::profile::LockState;
 use crate::report::Status;
 
 mod admin;
+mod browser_policies;
 mod errors;
 mod session;
 mod settings;

@@ -46,21 +46,16 @@ fn signal(pid: u32, sig: libc::c_int) -> std::io::Result<()> {
     }
 }
 
-/// Closing a browser's windows on Windows (WM_CLOSE) is not written yet.
 #[cfg(windows)]
-pub fn request_close(_pid: u32) -> std::io::Result<()> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "not yet on Windows",
-    ))
-}
+mod windows_close;
+#[cfg(windows)]
+pub use windows_close::{force_stop, lock_holders, request_close};
 
-#[cfg(windows)]
-pub fn force_stop(_pid: u32) -> std::io::Result<()> {
-    Err(std::io::Error::new(
-        std::io::ErrorKind::Unsupported,
-        "not yet on Windows",
-    ))
+/// The processes holding the lock files in `lock_dir`, where the lock itself names none
+/// (Windows); on Unix the lock names its process.
+#[cfg(unix)]
+pub fn lock_holders(_lock_dir: &std::path::Path) -> Vec<u32> {
+    Vec::new()
 }
 
 #[cfg(unix)]

@@ -65,6 +65,29 @@ const SITE_DATA_DIRS: &[&str] = &[
     "Storage",
 ];
 
+/// Microsoft Edge's own stores, beside Chromium's (absent from the other browsers of the
+/// family). Collections are not cleared by Edge's own "clear browsing data", and the
+/// feature is retired but its database stays: the pages, notes and images a person saved.
+/// Names as Edge writes them (forensic write-ups of `Collections/collectionsSQLite`;
+/// third-party Edge cleaners list the others).
+const EDGE_HISTORY: &[&str] = &[
+    "Collections",
+    "EdgeCoupons",
+    "EdgeJourneys",
+    "EdgeTravel",
+    "EdgeHubAppUsage",
+    "parcel_tracking_db",
+    "discounts_db",
+    "commerce_subscription_db",
+];
+
+/// Edge's wallet kept on disk (cards, passes and memberships shown in its Wallet).
+const EDGE_FORMS: &[&str] = &["EdgeWallet"];
+
+/// Edge's "Drop" (files and notes sent between the account's devices) and its push messaging
+/// tied to the account.
+const EDGE_ACCOUNT: &[&str] = &["EdgeEDrop", "EdgePushStorageWithConnectTokenAndKey"];
+
 const LOGIN_STEPS: &[Statement] = &[
     delete("DELETE FROM logins", &[("logins", &[])]),
     delete_if(
@@ -196,6 +219,9 @@ pub const RULES: &[Rule] = &[
             databases: &["Web Data"],
         },
     ),
+    rule(&[History], Profile, Remove(EDGE_HISTORY)),
+    rule(&[Forms], Profile, Remove(EDGE_FORMS)),
+    rule(&[Accounts], Profile, Remove(EDGE_ACCOUNT)),
     rule(&[Sessions], Profile, Remove(SESSION_FILES)),
     rule(&[Cache], Profile, Remove(CACHE_DIRS)),
     // The OS cache folder of a Chromium profile holds nothing but caches.

@@ -1,93 +1,35 @@
-//! The file layer where there is no descriptor-based walk (Windows, for now): paths are
-//! looked at with `symlink_metadata` before anything is done, links and reparse points
-//! (junctions) are refused at the top and removed as links below, but between the look and the
-//! act a swapped folder is not defended against. The handle-based walker is to replace this.
+//! The file layer on Windows. Removal and counting walk through handles ([`walk`]: folders
+//! opened relative to the folder above them, never through a reparse point, checked on the
+//! handle, entries removed through their own handle). Writes of gomme's own files and the
+//! in-place checks still look by path with `symlink_metadata` before acting: links and
+//! reparse points are refused, but a folder swapped between the look and the act is not
+//! defended against there.
 // This module is the one place outside the Unix layer that acts by path.
 #![allow(clippy::disallowed_methods)]
+
+mod handle;
+#[cfg(test)]
+mod tests;
+mod walk;
 
 use super::{Counts, Error, Result};
 use std::fs;
 use std::io;
 use std::path::Path;
-use walkdir::WalkDir;
 
-fn walker(path: &Path) -> WalkDir {
-    WalkDir::new(path)
-        .follow_links(false)
-        .follow_root_links(false)
-        .same_file_system(true)
-        .contents_first(true)
-}
-
+/// Counts what `path` holds through handles (see [`walk`]).
 pub(super) fn measure_path(path: &Path) -> Result<Counts> {
-    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.file_type().is_symlink() || is_reparse_point(&meta) {
-        return Err(Error::Link { path: path.into() });
-    }
-    let mut counts = Counts::default();
-    for entry in walker(path) {
-        let entry = entry.map_err(|e| walk_error(path, e))?;
-        if !entry.file_type().is_dir() {
-            let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            counts += Counts {
-                items: 1,
-                bytes: if entry.path_is_symlink() { 0 } else { len },
-            };
-        }
-    }
-    Ok(counts)
+    walk::tree(path, walk::Mode::Measure)
 }
 
+/// Removes what `path` holds through handles (see [`walk`]).
 pub(super) fn remove_path(path: &Path) -> Result<Counts> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        // Already gone (another profile's record named the same file): nothing left to do,
-        // as on Unix.
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Counts::default()),
-        Err(e) => return Err(Error::io(path, e)),
-    };
-    if meta.file_type().is_symlink() || is_reparse_point(&meta) {
-        return Err(Error::Link { path: path.into() });
-    }
-    let mut removed = Counts::default();
-    let mut first_error = None;
-    for entry in walker(path) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                first_error.get_or_insert(walk_error(path, e));
-                continue;
-            }
-        };
-        let p = entry.path();
-        if entry.file_type().is_dir() {
-            // Fails when something below had to stay (a mount point, a failed file): the
-            // failure that matters was already recorded for that file.
-            let _ = remove_dir(p);
-            continue;
-        }
-        let len = if entry.path_is_symlink() {
-            0
-        } else {
-            entry.metadata().map(|m| m.len()).unwrap_or(0)
-        };
-        match remove_one(p) {
-            Ok(()) => {
-                removed += Counts {
-                    items: 1,
-                    bytes: len,
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => {
-                first_error.get_or_insert(Error::io(p, e));
-            }
-        }
-    }
-    match first_error {
-        Some(e) => Err(e),
-        None => Ok(removed),
-    }
+    walk::tree(path, walk::Mode::Remove)
+}
+
+/// Checks `path` itself through handles: there, not a link, no link on the way.
+pub(super) fn check_path(path: &Path) -> Result<()> {
+    walk::tree(path, walk::Mode::Check).map(|_| ())
 }
 
 pub(super) fn create_folders(dir: &Path) -> Result<()> {
@@ -177,14 +119,6 @@ pub(super) fn clear_readonly(p: &Path) -> io::Result<()> {
     #[allow(clippy::permissions_set_readonly_false)]
     perms.set_readonly(false);
     fs::set_permissions(p, perms)
-}
-
-pub(super) fn walk_error(root: &Path, e: walkdir::Error) -> Error {
-    let path = e.path().unwrap_or(root).to_path_buf();
-    let source = e
-        .into_io_error()
-        .unwrap_or_else(|| io::Error::other("filesystem loop"));
-    Error::io(path, source)
 }
 
 #[cfg(windows)]
