@@ -276,3 +276,70 @@ fn a_database_missing_a_column_gomme_uses_is_skipped_with_exit_4_and_the_rest_is
         }
     }
 }
+
+/// Issue 19: a site's *name* is personal data (a benefits, health or job site). The real
+/// browsers wrote host-name markers into each per-site store, in every planted profile (a site
+/// zoomed in, a site allowed to notify; `site_host` in the manifest); after a clean none is
+/// left anywhere under the home, live or in leftover bytes, and the stores still open.
+#[test]
+fn no_host_name_is_left_in_any_per_site_store() {
+    let raw: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::manifest_path()).unwrap()).unwrap();
+    let markers = raw["markers"].as_array().unwrap();
+    let site: Vec<&serde_json::Value> = markers.iter().filter(|m| m["site_host"] == true).collect();
+    let planted: std::collections::BTreeSet<(&str, &str)> = markers
+        .iter()
+        .map(|m| {
+            (
+                m["browser"].as_str().unwrap(),
+                m["profile"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(planted.len(), 4, "{planted:?}");
+    for (browser, profile) in &planted {
+        let stores: &[&str] = match *browser {
+            "firefox" => &["permissions.sqlite", "content-prefs.sqlite"],
+            _ => &["Preferences"],
+        };
+        let here: Vec<&&serde_json::Value> =
+            site.iter().filter(|m| m["profile"] == *profile).collect();
+        assert!(
+            here.len() >= 2,
+            "{profile}: {} host-name markers",
+            here.len()
+        );
+        for store in stores {
+            let file = format!("{profile}/{store}");
+            assert!(
+                here.iter().any(|m| m["grep_plain"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == file.as_str())),
+                "no host-name marker in {file}"
+            );
+        }
+    }
+
+    let copy = FixtureCopy::new();
+    let before = scan_copy(&copy, &[]);
+    for m in &site {
+        assert!(before.live(m["token"].as_str().unwrap()), "{m}");
+    }
+    clean(&copy, &[]);
+    let after = scan_copy(&copy, &[]);
+    for m in &site {
+        let token = m["token"].as_str().unwrap();
+        assert!(!after.found(token), "{token} left\n{}", after.details());
+    }
+    for (browser, profile) in planted.iter().filter(|(b, _)| *b == "firefox") {
+        for store in ["permissions.sqlite", "content-prefs.sqlite"] {
+            let conn = rusqlite::Connection::open(copy.home().join(profile).join(store)).unwrap();
+            let ok: String = conn
+                .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(ok, "ok", "{browser} {profile}/{store}");
+        }
+    }
+}
