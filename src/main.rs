@@ -3,7 +3,6 @@
 
 mod cli;
 
-use anyhow::Context;
 use clap::error::ErrorKind;
 use clap::Parser;
 use cli::{Cli, Command, LangArg};
@@ -11,7 +10,7 @@ use gomme::commands;
 use gomme::config::{Config, ConfigError};
 use gomme::i18n::Lang;
 use gomme::ExitCode;
-use std::io::{self, Write};
+use std::io;
 
 fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
@@ -177,31 +176,8 @@ fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow
         } => commands::session::start(&select.selection(config)?, keep, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
-            generate(what, &mut out)?;
+            what.write(&mut out)?;
             Ok(ExitCode::Done)
         }
     }
-}
-
-/// Completions and the man page come from the same clap definition as the parser.
-fn generate(what: cli::Generate, out: &mut impl Write) -> anyhow::Result<()> {
-    use clap::CommandFactory;
-    let mut cmd = Cli::command();
-    match what {
-        cli::Generate::Completions { shell } => {
-            // clap_complete panics when its writer fails: it writes to memory, gomme writes out.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "gomme", &mut script);
-            out.write_all(&script)
-                .and_then(|()| out.flush())
-                .context("cannot write the completions")?;
-        }
-        cli::Generate::Man => {
-            clap_mangen::Man::new(cmd)
-                .render(out)
-                .and_then(|()| out.flush())
-                .context("cannot write the man page")?;
-        }
-    }
-    Ok(())
 }

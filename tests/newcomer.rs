@@ -442,3 +442,36 @@ fn an_absolute_profile_path_elsewhere_is_outside_not_a_link() {
     );
     assert!(!stderr.contains("link"), "{stderr}");
 }
+
+/// Issue 18: the house stays one a newcomer can find their way in. `main.rs` only parses,
+/// dispatches and maps the exit code (200 lines at most), and no source file of gomme or of
+/// the trace scanner grows past 600 lines (split it into rooms instead).
+#[test]
+fn main_stays_thin_and_no_source_file_passes_600_lines() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lines = |p: &std::path::Path| std::fs::read_to_string(p).unwrap().lines().count();
+    let main = lines(&root.join("src/main.rs"));
+    assert!(main <= 200, "src/main.rs has {main} lines");
+    let mut files = Vec::new();
+    for dir in [root.join("src"), root.join("crates")] {
+        let mut todo = vec![dir];
+        while let Some(d) = todo.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() && !path.ends_with("target") {
+                    todo.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    assert!(files.len() > 50, "only {} source files found", files.len());
+    let long: Vec<String> = files
+        .iter()
+        .map(|p| (p, lines(p)))
+        .filter(|(_, n)| *n > 600)
+        .map(|(p, n)| format!("{} ({n})", p.strip_prefix(root).unwrap().display()))
+        .collect();
+    assert_eq!(long, Vec::<String>::new(), "source files over 600 lines");
+}
