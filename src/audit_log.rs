@@ -11,6 +11,7 @@ use std::path::Path;
 use std::time::SystemTime;
 
 mod kinds;
+mod session;
 pub use kinds::{kind_of, RecordKind, KINDS};
 
 #[derive(Serialize)]
@@ -58,7 +59,7 @@ pub fn lines(report: &Report) -> io::Result<Vec<String>> {
         };
         lines.push(serde_json::to_string(&line)?);
     }
-    for (line, _) in crate::session::log_lines(report, &time, &host)? {
+    for (line, _) in session::log_lines(report, &time, &host)? {
         lines.push(line);
     }
     Ok(lines)
@@ -87,6 +88,6 @@ pub fn system(report: &Report) -> io::Result<()> {
         .collect();
     let time = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let host = crate::hostname().unwrap_or_default();
-    entries.extend(crate::session::log_lines(report, &time, &host)?);
+    entries.extend(session::log_lines(report, &time, &host)?);
     crate::platform::system_log(&entries)
 }

@@ -150,12 +150,12 @@ pub fn status(store: &impl Store) -> io::Result<Vec<(Policy, Option<u32>, bool)>
 /// said on `out`.
 #[cfg(windows)]
 pub fn run(
-    action: crate::commands::schedule::Action,
+    action: crate::schedule::Action,
     dry_run: bool,
     lang: crate::i18n::Lang,
     out: &mut impl std::io::Write,
 ) -> anyhow::Result<()> {
-    use crate::commands::schedule::Action;
+    use crate::schedule::Action;
     use anyhow::Context as _;
     let mut registry = Registry::machine();
     let context = || lang.cannot_set_policies();

@@ -3,7 +3,7 @@
 //! what belongs to the computer: bookmarks, settings, extensions.
 //!
 //! The pipeline is *discover → plan → report or execute*: [`discover::discover`] finds the
-//! profiles, [`plan::plan`] decides per profile and category what will go (reading only),
+//! profiles, [`plan::build::plan`] decides per profile and category what will go (reading only),
 //! [`plan::Plan::report`] is the dry run and [`plan::Plan::execute`] carries out the very same
 //! plan.
 

@@ -125,7 +125,7 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
 
 /// Group Policy (Windows), laid over the file: it overrides the file's settings.
 fn with_policy(config: Config) -> Result<Config, gomme::policy::PolicyError> {
-    Ok(gomme::policy::Policy::read()?.over(config))
+    Ok(config.under(gomme::policy::Policy::read()?))
 }
 
 fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow::Result<ExitCode> {

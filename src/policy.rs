@@ -8,7 +8,6 @@
 //! settings, and laying them over the file's, is the same code everywhere and tested here.
 
 use crate::category::Category;
-use crate::config::Config;
 use std::path::PathBuf;
 
 /// The registry key, under `HKEY_LOCAL_MACHINE`.
@@ -213,42 +212,6 @@ impl Policy {
         .count()
     }
 
-    /// The configuration in force: the file's, with every setting the policy sets replaced by
-    /// the policy's. The policy itself is kept in `sources`, for the command line's narrowing
-    /// and for `gomme config show`.
-    pub fn over(self, file: Config) -> Config {
-        let mut c = file;
-        if let Some(v) = &self.categories {
-            c.categories = Some(v.clone());
-        }
-        if let Some(v) = &self.browsers {
-            c.browsers = Some(v.clone());
-        }
-        if let Some(v) = &self.keep_cookies {
-            c.keep_cookies = Some(v.clone());
-        }
-        if let Some(v) = self.wait {
-            c.wait = Some(v);
-        }
-        if let Some(v) = self.timeout {
-            c.timeout = Some(v);
-        }
-        if let Some(v) = &self.lang {
-            c.lang = Some(v.clone());
-        }
-        if let Some(v) = self.downloads_empty_folder {
-            c.downloads.empty_folder = v;
-        }
-        if let Some(v) = &self.log_file {
-            c.log.file = Some(v.clone());
-        }
-        if let Some(v) = self.log_system {
-            c.log.system = v;
-        }
-        c.sources.policy = self;
-        c
-    }
-
     /// `--only`'s categories, within the policy's list when it has one: the command line
     /// narrows a policy, never widens it.
     pub fn narrow_categories(&self, asked: &[Category]) -> Vec<Category> {
@@ -311,7 +274,6 @@ fn read_values() -> Result<Vec<(String, Value)>, PolicyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn policy(values: &[(&str, Value)]) -> Result<Policy, PolicyError> {
         Policy::from_values(values.iter().map(|(n, v)| (n.to_string(), v.clone())))
@@ -319,34 +281,6 @@ mod tests {
 
     fn strings(items: &[&str]) -> Value {
         Value::Strings(items.iter().map(|s| s.to_string()).collect())
-    }
-
-    /// Every policy value stands for a configuration key that exists: the file accepts that
-    /// key with a value of the policy's type.
-    #[test]
-    fn every_value_is_a_configuration_key() {
-        for (name, key, kind) in VALUES {
-            let value = match kind {
-                Kind::List if name == "categories" => "[\"cookies\"]",
-                Kind::List => "[\"firefox\"]",
-                Kind::Number => "5",
-                Kind::Switch => "true",
-                Kind::Text if name == "lang" => "\"fr\"",
-                Kind::Text => "\"/tmp/x.jsonl\"",
-            };
-            let text = match key.split_once('.') {
-                Some((table, k)) => format!("[{table}]\n{k} = {value}\n"),
-                None => format!("{key} = {value}\n"),
-            };
-            assert_eq!(
-                name,
-                key.replace('.', "_"),
-                "the value is named for the key"
-            );
-            let parsed = Config::parse(&text, Path::new("t.toml"));
-            assert!(parsed.is_ok(), "{key}: {:?}", parsed.err());
-            assert_ne!(parsed.unwrap(), Config::default(), "{key} had no effect");
-        }
     }
 
     #[test]
@@ -398,28 +332,6 @@ mod tests {
         assert!(e.contains("0 or 1"), "{e}");
         let e = err(&[("timeout", Value::Other("REG_QWORD"))]);
         assert!(e.contains("REG_QWORD"), "{e}");
-    }
-
-    #[test]
-    fn the_policy_overrides_the_file_where_it_says_something() {
-        let file = Config::parse(
-            "categories = [\"history\"]\nwait = 3\nkeep_cookies = [\"a.example\"]\n[log]\nsystem = true\n",
-            Path::new("t.toml"),
-        )
-        .unwrap();
-        let p = policy(&[
-            ("categories", strings(&["cookies"])),
-            ("log_system", Value::Number(0)),
-            ("downloads_empty_folder", Value::Number(1)),
-        ])
-        .unwrap();
-        let c = p.clone().over(file);
-        assert_eq!(c.categories, Some(vec![Category::Cookies]));
-        assert!(!c.log.system && c.downloads.empty_folder);
-        // What the policy does not set stays the file's.
-        assert_eq!(c.wait, Some(3));
-        assert_eq!(c.keep_cookies, Some(vec!["a.example".to_owned()]));
-        assert_eq!(c.sources.policy, p);
     }
 
     #[test]

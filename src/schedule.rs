@@ -5,6 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
+/// What to do with the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Install,
+    Remove,
+    Status,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Platform {
     Linux,

@@ -475,3 +475,150 @@ fn main_stays_thin_and_no_source_file_passes_600_lines() {
         .collect();
     assert_eq!(long, Vec::<String>::new(), "source files over 600 lines");
 }
+
+/// Issue 18: no import circle between gomme's source files (the merges of parallel work
+/// brought four back once). A file takes from another when it names it through `crate::` or
+/// `super::` (a `use`, a path in code, a re-export); a module's declaration is no arrow.
+#[test]
+fn no_import_circle_between_source_files() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // Module path of each file of the library (the binary's main.rs and cli/ are apart).
+    let mut modules: std::collections::BTreeMap<Vec<String>, String> = Default::default();
+    let mut todo = vec![src.clone()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if rel == "main.rs" || rel == "cli.rs" || rel.starts_with("cli") {
+                continue;
+            }
+            if path.is_dir() {
+                todo.push(path);
+            } else if let Some(stem) = rel.strip_suffix(".rs") {
+                let mut segs: Vec<String> = stem.split('/').map(str::to_owned).collect();
+                if segs.last().is_some_and(|s| s == "mod" || s == "lib") {
+                    segs.pop();
+                }
+                modules.insert(segs, rel);
+            }
+        }
+    }
+    let mut arrows: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for (module, file) in &modules {
+        let text = std::fs::read_to_string(src.join(file)).unwrap();
+        // The parent of `super::`: a mod.rs file's module is its folder's.
+        let parent: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            for (start, base) in [("crate::", Vec::new()), ("super::", parent.clone())] {
+                for (at, _) in code.match_indices(start) {
+                    if at > 0 && code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    for path in paths(&code[at + start.len()..]) {
+                        let mut full = base.clone();
+                        full.extend(path);
+                        // The longest prefix that is a file's module.
+                        let target = (0..=full.len())
+                            .rev()
+                            .find_map(|n| modules.get(&full[..n]))
+                            .unwrap();
+                        if target != file {
+                            arrows.entry(file).or_default().insert(target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        arrows.len() > 40,
+        "only {} files take from others",
+        arrows.len()
+    );
+    // Every file from which a path of arrows leads back to it.
+    let reach = |from: &str| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<&str> = arrows.get(from).into_iter().flatten().copied().collect();
+        while let Some(f) = todo.pop() {
+            if seen.insert(f) {
+                todo.extend(arrows.get(f).into_iter().flatten().copied());
+            }
+        }
+        seen
+    };
+    let in_circles: Vec<&str> = modules
+        .values()
+        .map(String::as_str)
+        .filter(|f| reach(f).contains(f))
+        .collect();
+    assert_eq!(in_circles, Vec::<&str>::new(), "files in an import circle");
+}
+
+/// The module paths a `crate::`/`super::` path starting `rest` names: `a::b::C`, or each
+/// member of a `{…}` group (nested groups flattened).
+fn paths(rest: &str) -> Vec<Vec<String>> {
+    let ident = |s: &str| -> usize {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(s.len())
+    };
+    let mut prefix = Vec::new();
+    let mut s = rest;
+    loop {
+        if let Some(group) = s.strip_prefix('{') {
+            let mut depth = 1;
+            let mut end = 0;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    end = i;
+                    break;
+                }
+            }
+            let inner = &group[..end];
+            let mut out = Vec::new();
+            let (mut depth, mut from) = (0, 0);
+            for (i, c) in inner.char_indices().chain([(inner.len(), ',')]) {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        for mut p in paths(inner[from..i].trim()) {
+                            let mut full = prefix.clone();
+                            full.append(&mut p);
+                            out.push(full);
+                        }
+                        from = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            return out;
+        }
+        let n = ident(s);
+        if n == 0 {
+            return vec![prefix];
+        }
+        if &s[..n] == "super" {
+            prefix.pop();
+        } else if &s[..n] != "self" {
+            prefix.push(s[..n].to_owned());
+        }
+        match s[n..].strip_prefix("::") {
+            Some(next) => s = next,
+            None => return vec![prefix],
+        }
+    }
+}

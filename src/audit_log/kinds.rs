@@ -6,19 +6,7 @@
 
 use crate::report::{Mode, Status};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecordKind {
-    /// Its name in the journal's `GOMME_RECORD` field and in the README.
-    pub name: &'static str,
-    /// What it says, for the README.
-    pub meaning: &'static str,
-    /// The Windows event id.
-    pub event_id: u32,
-    /// The journald `MESSAGE_ID`: 32 lowercase hexadecimal digits.
-    pub message_id: &'static str,
-    /// A warning (something was left) rather than information.
-    pub warning: bool,
-}
+pub use crate::platform::RecordKind;
 
 /// Every kind, by event id. Never change an id once released; a new kind takes a new one.
 pub const KINDS: [RecordKind; 6] = [

@@ -145,7 +145,7 @@ mod tests {
         .unwrap();
         let policy =
             Policy::from_values(values.iter().map(|(n, v)| (n.to_string(), v.clone()))).unwrap();
-        policy.over(file)
+        file.under(policy)
     }
 
     fn find<'a>(settings: &'a [Setting], key: &str) -> &'a Setting {

@@ -16,7 +16,7 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
         super::session::Planned::Refused => return Ok(ExitCode::Fatal),
     };
     let found = find(&req.selection, lang)?;
-    let plan = plan::plan(&found, &opts);
+    let plan = plan::build::plan(&found, &opts);
     for s in &mut session {
         s.leave_to(&plan);
     }

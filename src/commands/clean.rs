@@ -68,7 +68,7 @@ pub fn run(
         found = find(select, lang)?;
     }
     let progress = Progress::new(found.profiles.len(), req.json);
-    let plan = plan::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
+    let plan = plan::build::plan_with_progress(&found, &opts, &mut |p| progress.step(p));
     progress.finish();
     for s in &mut session {
         s.leave_to(&plan);
@@ -121,7 +121,7 @@ pub fn run(
                 ..opts.clone()
             };
             let again = find_quiet(select)?;
-            let recheck = plan::plan(&again, &audit);
+            let recheck = plan::build::plan(&again, &audit);
             let left = super::session::again(&session, req, &recheck);
             recheck.report().noticed(&again).with_session(left)
         };

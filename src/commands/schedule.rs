@@ -8,13 +8,7 @@ use anyhow::Context as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// What to do with the schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Install,
-    Remove,
-    Status,
-}
+pub use crate::schedule::Action;
 
 #[derive(Debug, Clone)]
 pub struct Request {

@@ -7,6 +7,7 @@ use crate::category::Category;
 use crate::i18n::Lang;
 use serde::Deserialize;
 
+mod policy;
 mod values;
 
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! that each record carries its `MESSAGE_ID` (syslog(3) cannot). See systemd's
 //! `sd_journal_sendv` and "Native Journal Protocol".
 
-use crate::audit_log::RecordKind;
+use super::RecordKind;
 use std::io;
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
@@ -44,7 +44,22 @@ pub fn send(socket: &Path, records: &[(String, &RecordKind)]) -> io::Result<bool
 #[allow(clippy::disallowed_methods)] // the test's socket lives in a private temporary folder
 mod tests {
     use super::*;
-    use crate::audit_log::KINDS;
+
+    /// Two of the audit log's kinds, as `audit_log::KINDS` has them.
+    const CLEANED: RecordKind = RecordKind {
+        name: "cleaned",
+        meaning: "",
+        event_id: 1000,
+        message_id: "b2bb08b2c6c244e7876a4759f52cba27",
+        warning: false,
+    };
+    const SKIPPED: RecordKind = RecordKind {
+        name: "skipped-running",
+        meaning: "",
+        event_id: 1003,
+        message_id: "0d3a66650f7a4f23b8250470c4d2827e",
+        warning: true,
+    };
 
     #[test]
     fn each_record_carries_its_message_id() {
@@ -52,8 +67,8 @@ mod tests {
         let path = dir.path().join("socket");
         let journal = UnixDatagram::bind(&path).unwrap();
         let records = vec![
-            ("{\"status\":\"cleaned\"}".to_owned(), &KINDS[0]),
-            ("{\"status\":\"skipped-running\"}\nx".to_owned(), &KINDS[3]),
+            ("{\"status\":\"cleaned\"}".to_owned(), &CLEANED),
+            ("{\"status\":\"skipped-running\"}\nx".to_owned(), &SKIPPED),
         ];
         assert!(send(&path, &records).unwrap());
         let mut buf = vec![0; 65536];
@@ -63,7 +78,7 @@ mod tests {
             first.starts_with("MESSAGE={\"status\":\"cleaned\"}\n"),
             "{first}"
         );
-        assert!(first.contains(&format!("\nMESSAGE_ID={}\n", KINDS[0].message_id)));
+        assert!(first.contains(&format!("\nMESSAGE_ID={}\n", CLEANED.message_id)));
         assert!(first.contains("\nPRIORITY=6\n") && first.contains("\nSYSLOG_IDENTIFIER=gomme\n"));
         assert!(first.contains("\nGOMME_EVENT_ID=1000\n"));
         let n = journal.recv(&mut buf).unwrap();

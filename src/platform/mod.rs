@@ -60,12 +60,14 @@ pub fn lock_holders(_lock_dir: &std::path::Path) -> Vec<u32> {
 
 #[cfg(unix)]
 mod journal;
+mod record_kind;
+pub use record_kind::RecordKind;
 
 /// Sends each line to journald with its kind's `MESSAGE_ID` when journald runs, else to
 /// syslog(3): facility user, identity `gomme`; a warning at `LOG_WARNING`, the others at
 /// `LOG_INFO`.
 #[cfg(unix)]
-pub fn system_log(lines: &[(String, &crate::audit_log::RecordKind)]) -> std::io::Result<()> {
+pub fn system_log(lines: &[(String, &RecordKind)]) -> std::io::Result<()> {
     use std::ffi::CString;
     if journal::send(std::path::Path::new(journal::SOCKET), lines)? {
         return Ok(());

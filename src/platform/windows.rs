@@ -49,7 +49,7 @@ pub const EVENT_SOURCE: &str = "gomme";
 
 /// Writes each line to the Windows Event Log (Application), source [`EVENT_SOURCE`], with its
 /// kind's event id: a warning for the kinds that are, information otherwise.
-pub fn event_log(lines: &[(String, &crate::audit_log::RecordKind)]) -> io::Result<()> {
+pub fn event_log(lines: &[(String, &super::RecordKind)]) -> io::Result<()> {
     use windows_sys::Win32::System::EventLog::{
         DeregisterEventSource, RegisterEventSourceW, ReportEventW, EVENTLOG_INFORMATION_TYPE,
         EVENTLOG_WARNING_TYPE,

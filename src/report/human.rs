@@ -36,7 +36,7 @@ impl Report {
         writeln!(out, "{}", lang.title(title, any_row))?;
         if self.profiles.is_empty() {
             writeln!(out, "{}", lang.nothing_found())?;
-            return crate::session::write_human(&self.session, out, lang);
+            return write_session(&self.session, out, lang);
         }
         let h = lang.headings();
         let mut rows: Vec<[String; 6]> = vec![h.map(str::to_owned)];
@@ -95,7 +95,7 @@ impl Report {
                 )?;
             }
         }
-        crate::session::write_human(&self.session, out, lang)?;
+        write_session(&self.session, out, lang)?;
         let t = &self.totals;
         writeln!(
             out,
@@ -167,6 +167,51 @@ fn write_table<const N: usize>(
             }
         }
         writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The session part of the human report: per home, per personal folder, then the traces.
+fn write_session(
+    session: &[super::session::SessionReport],
+    out: &mut impl Write,
+    lang: Lang,
+) -> io::Result<()> {
+    for s in session {
+        let home = crate::sanitize::for_terminal(&s.home.to_string_lossy()).into_owned();
+        writeln!(out, "{}", lang.session_heading(&home))?;
+        for (id, c) in &s.folders {
+            if c.items > 0 {
+                writeln!(
+                    out,
+                    "  {}",
+                    lang.session_line(&lang.folder_name(id), c.items, &lang.size(c.bytes))
+                )?;
+            }
+        }
+        let t = s
+            .categories
+            .get(super::session::TRACES)
+            .copied()
+            .unwrap_or_default();
+        let f = s
+            .categories
+            .get(super::session::FILES)
+            .copied()
+            .unwrap_or_default();
+        if f.items == 0 {
+            writeln!(out, "  {}", lang.session_nothing())?;
+        }
+        if t.items > 0 {
+            writeln!(
+                out,
+                "  {}",
+                lang.session_line(lang.traces_name(), t.items, &lang.size(t.bytes))
+            )?;
+        }
+        for e in &s.errors {
+            writeln!(out, "  {}", crate::sanitize::for_terminal(e))?;
+        }
     }
     Ok(())
 }

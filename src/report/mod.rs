@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 mod human;
+pub mod session;
 
 /// The JSON schema version. Bumped on any change that could break a consumer: a key removed
 /// or renamed, a value's meaning changed. Keys may be added (`warnings`, `unread_homes`,
@@ -137,7 +138,7 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// The session clean's part (`--session`), per home; absent without it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub session: Vec<crate::session::SessionReport>,
+    pub session: Vec<session::SessionReport>,
 }
 
 impl Report {

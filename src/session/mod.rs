@@ -14,17 +14,11 @@ pub mod traces;
 use crate::error::Error;
 use crate::fsops::{Counts, Folders};
 use crate::i18n::Lang;
-use crate::report::{Report, Status};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, Write};
+pub use crate::report::session::{SessionReport, FILES, TRACES};
+use crate::report::Status;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// The report's category of the files removed from personal folders.
-pub const FILES: &str = "session-files";
-/// The report's category of the desktop's traces of them.
-pub const TRACES: &str = "desktop-traces";
 
 /// What a session clean covers (the configuration's `[session]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -305,163 +299,6 @@ impl HomePlan {
             .flat_map(|f| &f.removals)
             .map(|r| r.path.as_path())
     }
-}
-
-/// One home's part of a report: counts and sizes per personal folder and for the desktop's
-/// traces, never a file's name.
-#[derive(Debug, Clone, Serialize)]
-pub struct SessionReport {
-    #[serde(serialize_with = "lossy_path")]
-    pub home: PathBuf,
-    pub status: Status,
-    /// `session-files` and `desktop-traces`.
-    pub categories: BTreeMap<&'static str, Counts>,
-    /// `session-files` per personal folder, by id.
-    pub folders: BTreeMap<String, Counts>,
-    /// What went wrong, naming personal folders by id and never a file.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<String>,
-}
-
-fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&path.to_string_lossy())
-}
-
-impl SessionReport {
-    fn new(home: &Path, status: Status) -> Self {
-        SessionReport {
-            home: home.to_path_buf(),
-            status,
-            categories: [(FILES, Counts::default()), (TRACES, Counts::default())]
-                .into_iter()
-                .collect(),
-            folders: BTreeMap::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    fn add_folder(&mut self, id: &str, c: Counts) {
-        *self.folders.entry(id.to_owned()).or_default() += c;
-        *self.categories.entry(FILES).or_default() += c;
-    }
-
-    fn add_traces(&mut self, c: Counts) {
-        *self.categories.entry(TRACES).or_default() += c;
-    }
-
-    fn settle(&mut self, ok: Status) {
-        self.status = if self.errors.is_empty() {
-            ok
-        } else {
-            Status::Error
-        };
-    }
-
-    pub fn counts(&self) -> Counts {
-        let mut total = Counts::default();
-        for c in self.categories.values() {
-            total += *c;
-        }
-        total
-    }
-}
-
-impl Report {
-    /// The report with the session clean's part: its counts in the totals, a home with an
-    /// error counted as one.
-    pub fn with_session(mut self, session: Vec<SessionReport>) -> Self {
-        for s in &session {
-            let c = s.counts();
-            self.totals.items += c.items;
-            self.totals.bytes += c.bytes;
-            self.totals.errors += usize::from(s.status == Status::Error);
-        }
-        self.session = session;
-        self
-    }
-}
-
-/// The session part of the human report: per home, per personal folder, then the traces.
-pub fn write_human(session: &[SessionReport], out: &mut impl Write, lang: Lang) -> io::Result<()> {
-    for s in session {
-        let home = crate::sanitize::for_terminal(&s.home.to_string_lossy()).into_owned();
-        writeln!(out, "{}", lang.session_heading(&home))?;
-        for (id, c) in &s.folders {
-            if c.items > 0 {
-                writeln!(
-                    out,
-                    "  {}",
-                    lang.session_line(&lang.folder_name(id), c.items, &lang.size(c.bytes))
-                )?;
-            }
-        }
-        let t = s.categories.get(TRACES).copied().unwrap_or_default();
-        let f = s.categories.get(FILES).copied().unwrap_or_default();
-        if f.items == 0 {
-            writeln!(out, "  {}", lang.session_nothing())?;
-        }
-        if t.items > 0 {
-            writeln!(
-                out,
-                "  {}",
-                lang.session_line(lang.traces_name(), t.items, &lang.size(t.bytes))
-            )?;
-        }
-        for e in &s.errors {
-            writeln!(out, "  {}", crate::sanitize::for_terminal(e))?;
-        }
-    }
-    Ok(())
-}
-
-/// The audit log's lines of the session part (`kind: "session"`), each with whether it is a
-/// warning: the account, counts and sizes per category and personal folder, how many errors;
-/// never a file's name.
-pub fn log_lines(
-    report: &Report,
-    time: &str,
-    host: &str,
-) -> io::Result<Vec<(String, &'static crate::audit_log::RecordKind)>> {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        time: &'a str,
-        host: &'a str,
-        version: &'a str,
-        mode: crate::report::Mode,
-        account: String,
-        kind: &'a str,
-        status: Status,
-        categories: &'a BTreeMap<&'static str, Counts>,
-        folders: &'a BTreeMap<String, Counts>,
-        items: u64,
-        bytes: u64,
-        errors: usize,
-    }
-    let mut lines = Vec::new();
-    for s in &report.session {
-        let c = s.counts();
-        let line = Line {
-            time,
-            host,
-            version: env!("GOMME_VERSION"),
-            mode: report.mode,
-            account: s
-                .home
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            kind: "session",
-            status: s.status,
-            categories: &s.categories,
-            folders: &s.folders,
-            items: c.items,
-            bytes: c.bytes,
-            errors: s.errors.len(),
-        };
-        let kind = crate::audit_log::kind_of(report.mode, s.status, c.items);
-        lines.push((serde_json::to_string(&line)?, kind));
-    }
-    Ok(lines)
 }
 
 /// An error without the path it carries: a personal file's name is personal data, and

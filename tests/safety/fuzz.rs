@@ -305,7 +305,7 @@ pub fn run(figures: &mut Figures) {
         mutated(dirs, pieces),
         |bytes| {
             fs::write(real.join(".config/user-dirs.dirs"), &bytes).unwrap();
-            let d = gomme::plan::downloads_folder(&real);
+            let d = gomme::plan::build::downloads_folder(&real);
             if !d.starts_with(&real) || d == real {
                 return Err(format!(
                     "a Downloads folder out of the home: {}",
@@ -375,7 +375,7 @@ pub fn run(figures: &mut Figures) {
             return Err(format!("{} profiles found, not 1", found.profiles.len()));
         }
         let opts = gomme::plan::Options::default();
-        let plan = gomme::plan::plan(&found, &opts);
+        let plan = gomme::plan::build::plan(&found, &opts);
         plan.execute(&opts);
         let after = fs::read(&file).unwrap();
         if let Ok(before) = serde_json::from_slice::<serde_json::Value>(&bytes) {
@@ -440,7 +440,7 @@ pub fn run(figures: &mut Figures) {
                 return Err(format!("{} profiles found, not 1", found.profiles.len()));
             }
             let opts = gomme::plan::Options::default();
-            let plan = gomme::plan::plan(&found, &opts);
+            let plan = gomme::plan::build::plan(&found, &opts);
             let report = plan.execute(&opts);
             if report.profiles.len() != 1 {
                 return Err("the profile was not processed".into());

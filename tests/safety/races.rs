@@ -41,7 +41,7 @@ mod imp {
         let browsers: BTreeSet<gomme::Browser> = gomme::Browser::ALL.into_iter().collect();
         let discovery = gomme::discover::discover(&[home.to_path_buf()], &browsers);
         let opts = gomme::plan::Options::default();
-        let plan = gomme::plan::plan(&discovery, &opts);
+        let plan = gomme::plan::build::plan(&discovery, &opts);
         test_points::set_hook(hook);
         let report = plan.execute(&opts);
         test_points::set_hook(None);
