@@ -148,6 +148,9 @@ pub enum SessionAction {
         /// Keep a start noted already, not yet cleaned (the logon runs)
         #[arg(long)]
         keep: bool,
+        /// Wait for Enter before closing (for the desktop icon)
+        #[arg(long)]
+        pause: bool,
     },
 }
 
@@ -157,6 +160,10 @@ pub enum ShortcutAction {
     Install {
         #[command(flatten)]
         target: ShortcutTarget,
+        /// Also a "Début d'accompagnement" icon that notes the start of a help session; the
+        /// clean icon then removes the person's files made since (clean --session)
+        #[arg(long)]
+        session: bool,
     },
     /// Take it away
     Remove {

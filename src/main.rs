@@ -172,8 +172,13 @@ fn run(command: Command, config: &Config, lang: Lang, lang_flag: bool) -> anyhow
         }
         Command::Schedule { action } => commands::schedule::run(&action.request()?, lang, &mut out),
         Command::Session {
-            action: cli::SessionAction::Start { select, keep },
-        } => commands::session::start(&select.selection(config)?, keep, lang, &mut out),
+            action:
+                cli::SessionAction::Start {
+                    select,
+                    keep,
+                    pause,
+                },
+        } => commands::session::start(&select.selection(config)?, keep, pause, lang, &mut out),
         Command::Shortcut { action } => commands::shortcut::run(&action.request()?, lang, &mut out),
         Command::Generate { what } => {
             what.write(&mut out)?;

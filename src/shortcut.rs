@@ -1,18 +1,39 @@
 //! `gomme shortcut`: an icon on the desktop that runs the interactive clean in a terminal
 //! window and keeps it open until a key is pressed — one simple action for a helper at the
-//! end of a session.
+//! end of a session; with `--session`, a second one for its start ("Début d'accompagnement").
 
 use crate::i18n::Lang;
 use crate::schedule::Platform;
 use std::path::{Path, PathBuf};
 
-/// The launcher's file name and content for a platform.
+/// The launcher's file name and content for a platform: the interactive clean.
 pub fn launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>) {
+    clean_launcher(platform, exe, lang, false)
+}
+
+/// Every launcher `shortcut install` puts on a desktop: the clean's, and with `session` the
+/// clean's with `--session` and the "Début d'accompagnement" one, which notes the start of a
+/// help session (`gomme session start`).
+pub fn launchers(
+    platform: Platform,
+    exe: &Path,
+    lang: Lang,
+    session: bool,
+) -> Vec<(String, Vec<u8>)> {
+    let mut all = vec![clean_launcher(platform, exe, lang, session)];
+    if session {
+        all.push(start_launcher(platform, exe, lang));
+    }
+    all
+}
+
+fn clean_launcher(platform: Platform, exe: &Path, lang: Lang, session: bool) -> (String, Vec<u8>) {
     let name = match lang {
         Lang::Fr => "Effacer les traces de navigation",
         Lang::En => "Erase browsing traces",
     };
     let exe = exe.to_string_lossy();
+    let session = if session { " --session" } else { "" };
     match platform {
         Platform::Linux => (
             "gomme-effacer.desktop".to_owned(),
@@ -24,7 +45,7 @@ pub fn launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>)
                  Name[fr]=Effacer les traces de navigation\n\
                  Comment=Remove what the last person left in the web browsers\n\
                  Comment[fr]=Effacer ce que la dernière personne a laissé dans les navigateurs\n\
-                 Exec=\"{exe}\" clean --close-browsers --pause\n\
+                 Exec=\"{exe}\" clean{session} --close-browsers --pause\n\
                  Terminal=true\n\
                  Icon=edit-clear\n\
                  Categories=Utility;\n"
@@ -37,13 +58,61 @@ pub fn launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>)
                 "@echo off\r\n\
                  rem {name} - gomme\r\n\
                  chcp 65001 >nul\r\n\
-                 \"{exe}\" clean --pause\r\n"
+                 \"{exe}\" clean{session} --pause\r\n"
             )
             .into_bytes(),
         ),
         Platform::Macos => (
             format!("{name}.command"),
-            format!("#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" clean --close-browsers --pause\n")
+            format!(
+                "#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" clean{session} --close-browsers --pause\n"
+            )
+            .into_bytes(),
+        ),
+    }
+}
+
+/// The "Début d'accompagnement" launcher: notes that a help session starts now for the
+/// account at the desktop, so that the clean removes what the person makes from then on.
+fn start_launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>) {
+    let name = match lang {
+        Lang::Fr => "Début d'accompagnement",
+        Lang::En => "Start of a help session",
+    };
+    let exe = exe.to_string_lossy();
+    match platform {
+        Platform::Linux => (
+            "gomme-debut.desktop".to_owned(),
+            format!(
+                "[Desktop Entry]\n\
+                 Type=Application\n\
+                 Version=1.0\n\
+                 Name=Start of a help session\n\
+                 Name[fr]=Début d'accompagnement\n\
+                 Comment=Note that a help session starts: what the person makes from now on is \
+                 removed by the clean\n\
+                 Comment[fr]=Noter le début d'un accompagnement : ce que la personne crée à partir \
+                 de maintenant sera effacé\n\
+                 Exec=\"{exe}\" session start --pause\n\
+                 Terminal=true\n\
+                 Icon=appointment-new\n\
+                 Categories=Utility;\n"
+            )
+            .into_bytes(),
+        ),
+        Platform::Windows => (
+            format!("{name}.cmd"),
+            format!(
+                "@echo off\r\n\
+                 rem {name} - gomme\r\n\
+                 chcp 65001 >nul\r\n\
+                 \"{exe}\" session start --pause\r\n"
+            )
+            .into_bytes(),
+        ),
+        Platform::Macos => (
+            format!("{name}.command"),
+            format!("#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" session start --pause\n")
                 .into_bytes(),
         ),
     }
@@ -67,38 +136,47 @@ pub fn desktop_of(home: &Path) -> PathBuf {
     home.join("Desktop")
 }
 
-/// Puts the launcher on the desktop `desktop` through the link-proof file layer: as the
-/// account that owns the desktop's folders (the icon and a missing desktop folder are theirs),
-/// never through a link; a link or hard link where the icon goes is replaced, not written
-/// through. Returns the icon's path.
+/// Puts the launchers on the desktop `desktop` through the link-proof file layer: as the
+/// account that owns the desktop's folders (the icons and a missing desktop folder are
+/// theirs), never through a link; a link or hard link where an icon goes is replaced, not
+/// written through. Returns the icons' paths.
 pub fn install(
     desktop: &Path,
     platform: Platform,
     exe: &Path,
     lang: Lang,
-) -> crate::error::Result<PathBuf> {
-    let (name, content) = launcher(platform, exe, lang);
-    let path = desktop.join(name);
+    session: bool,
+) -> crate::error::Result<Vec<PathBuf>> {
     let mode = if platform == Platform::Windows {
         0o644
     } else {
         0o755
     };
-    crate::fsops::write_file_creating_folders(&path, &content, mode)?;
-    Ok(path)
+    let mut paths = Vec::new();
+    for (name, content) in launchers(platform, exe, lang, session) {
+        let path = desktop.join(name);
+        crate::fsops::write_file_creating_folders(&path, &content, mode)?;
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
-/// Takes the launcher off the desktop `desktop` (a link there is removed as a link); its path
-/// if there was one.
+/// Takes gomme's launchers off the desktop `desktop`, the session one too (a link there is
+/// removed as a link); the paths of those there were.
 pub fn remove(
     desktop: &Path,
     platform: Platform,
     exe: &Path,
     lang: Lang,
-) -> crate::error::Result<Option<PathBuf>> {
-    let (name, _) = launcher(platform, exe, lang);
-    let path = desktop.join(name);
-    Ok(crate::fsops::remove_file(&path)?.then_some(path))
+) -> crate::error::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for (name, _) in launchers(platform, exe, lang, true) {
+        let path = desktop.join(name);
+        if crate::fsops::remove_file(&path)? {
+            removed.push(path);
+        }
+    }
+    Ok(removed)
 }
 
 /// Windows' desktop shared by every account (the Public Known Folder's `Desktop`).

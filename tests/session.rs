@@ -1017,3 +1017,79 @@ fn a_sweep_of_every_account_leaves_those_logged_in_or_never_started() {
         "{err}"
     );
 }
+
+/// Issue 21: `shortcut install --session` puts a "Début d'accompagnement" icon beside the
+/// clean's, which then cleans the session too. The start icon's own command, run as the
+/// launcher would (own home, a terminal that closes on Enter), notes the start; `shortcut
+/// remove` takes both away. Without `--session` the clean's icon alone, as before.
+#[cfg(unix)]
+#[test]
+fn the_start_icon_notes_the_session_and_the_clean_icon_cleans_it() {
+    let (_dir, home) = home();
+    let desk = home.join("Desktop");
+    let exe = env!("CARGO_BIN_EXE_gomme");
+    let install = |session: bool| {
+        let mut args = vec!["shortcut", "install", "--platform", "linux"];
+        args.extend(["--desktop", desk.to_str().unwrap(), "--exe", exe]);
+        if session {
+            args.push("--session");
+        }
+        let out = gomme().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    };
+    let exec = |file: &str| -> String {
+        let text = fs::read_to_string(desk.join(file)).unwrap();
+        let line = text.lines().find(|l| l.starts_with("Exec=")).unwrap();
+        line["Exec=".len()..].to_owned()
+    };
+    install(false);
+    assert_eq!(fs::read_dir(&desk).unwrap().count(), 1);
+    assert!(!exec("gomme-effacer.desktop").contains("--session"));
+
+    install(true);
+    for file in ["gomme-effacer.desktop", "gomme-debut.desktop"] {
+        let validate = Command::new("desktop-file-validate")
+            .arg(desk.join(file))
+            .output()
+            .expect("desktop-file-utils is installed");
+        assert!(
+            validate.status.success() && validate.stdout.is_empty(),
+            "{validate:?}"
+        );
+    }
+    assert_eq!(
+        exec("gomme-effacer.desktop"),
+        format!("\"{exe}\" clean --session --close-browsers --pause")
+    );
+    let text = fs::read_to_string(desk.join("gomme-debut.desktop")).unwrap();
+    assert!(
+        text.contains("Name[fr]=D\u{e9}but d'accompagnement\n") && text.contains("Terminal=true\n")
+    );
+
+    let marker = home.join(".local/state/gomme/session");
+    assert!(!marker.exists());
+    let out = Command::new("sh")
+        .args(["-c", &exec("gomme-debut.desktop")])
+        .env("HOME", &home)
+        .env("LANG", "fr_FR.UTF-8")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("d\u{e9}but d'accompagnement not\u{e9}"),
+        "{said}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Appuyez sur Entr\u{e9}e"), "{err}");
+    assert!(marker.is_file(), "the icon noted no start");
+
+    let out = gomme()
+        .args(["shortcut", "remove", "--platform", "linux"])
+        .args(["--desktop", desk.to_str().unwrap(), "--exe", exe])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(fs::read_dir(&desk).unwrap().count(), 0);
+}

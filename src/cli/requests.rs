@@ -181,12 +181,13 @@ impl PlatformArg {
 
 impl ShortcutAction {
     pub fn request(&self) -> anyhow::Result<commands::shortcut::Request> {
-        let (target, install) = match self {
-            ShortcutAction::Install { target } => (target, true),
-            ShortcutAction::Remove { target } => (target, false),
+        let (target, install, session) = match self {
+            ShortcutAction::Install { target, session } => (target, true, *session),
+            ShortcutAction::Remove { target } => (target, false, false),
         };
         Ok(commands::shortcut::Request {
             install,
+            session,
             all_users: target.all_users,
             desktop: target.desktop.clone(),
             exe: exe_or_this(&target.exe)?,

@@ -181,7 +181,8 @@ fn ask(question: &str, lang: Lang) -> bool {
     io::stdin().read_line(&mut answer).is_ok() && lang.confirmed(&answer)
 }
 
-fn pause_if(pause: bool, lang: Lang) {
+/// With `--pause` (the desktop icons), waits for Enter so that the window stays open.
+pub(super) fn pause_if(pause: bool, lang: Lang) {
     if pause {
         crate::say!("{}", lang.press_enter());
         let _ = io::stdin().read_line(&mut String::new());

@@ -13,7 +13,29 @@ use std::io::Write;
 /// Notes that a session starts now for each selected account; with `keep`, an account whose
 /// start is noted already keeps it (the logon runs: a session not yet cleaned keeps its start,
 /// so that nothing the last person made becomes "from before").
+///
+/// With `pause` (the "Début d'accompagnement" icon), an error is said here and the window
+/// waits for Enter either way, so that the helper reads the outcome.
 pub fn start(
+    select: &Selection,
+    keep: bool,
+    pause: bool,
+    lang: Lang,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let done = start_each(select, keep, lang, out);
+    if !pause {
+        return done;
+    }
+    let code = done.unwrap_or_else(|e| {
+        crate::say!("gomme: {}", for_terminal(&format!("{e:#}")));
+        ExitCode::Fatal
+    });
+    super::clean::pause_if(true, lang);
+    Ok(code)
+}
+
+fn start_each(
     select: &Selection,
     keep: bool,
     lang: Lang,

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 pub struct Request {
     /// Install, or remove.
     pub install: bool,
+    /// With the "Début d'accompagnement" icon, and a clean icon that cleans the session too.
+    pub session: bool,
     /// Every person's desktop (Windows: the public one).
     pub all_users: bool,
     /// This desktop folder instead.
@@ -63,16 +65,21 @@ pub fn run(req: &Request, lang: Lang, out: &mut impl Write) -> anyhow::Result<Ex
     let mut failed = 0;
     for desktop in &desktops {
         let done = if install {
-            crate::shortcut::install(desktop, platform, exe, lang).map(Some)
+            crate::shortcut::install(desktop, platform, exe, lang, req.session)
         } else {
             crate::shortcut::remove(desktop, platform, exe, lang)
         };
         match done {
-            Ok(Some(path)) if install => writeln!(out, "{}", path.display())?,
-            Ok(Some(path)) => {
-                writeln!(out, "{}", lang.done(Done::Removed(&path.to_string_lossy())))?
+            Ok(paths) if install => {
+                for path in paths {
+                    writeln!(out, "{}", path.display())?;
+                }
             }
-            Ok(None) => {}
+            Ok(paths) => {
+                for path in paths {
+                    writeln!(out, "{}", lang.done(Done::Removed(&path.to_string_lossy())))?;
+                }
+            }
             Err(e) => {
                 failed += 1;
                 crate::say!("gomme: {}", for_terminal(&e.to_string()));
