@@ -82,7 +82,7 @@ pub fn run(
         super::session::show_names(&session, lang, shown)?;
         if !ask(lang.confirm(), lang) {
             writeln!(shown, "{}", lang.cancelled())?;
-            pause_if(pause, lang);
+            super::pause_if(pause, lang);
             return Ok(ExitCode::Done);
         }
         watch(&mut opts, req, Some(DEFAULT_INTERACTIVE), mode, lang);
@@ -127,7 +127,7 @@ pub fn run(
         };
         writeln!(out, "{}", verdict(&report, &after, lang))?;
     }
-    pause_if(pause, lang);
+    super::pause_if(pause, lang);
     Ok(outcome(&report, false))
 }
 
@@ -179,14 +179,6 @@ fn ask(question: &str, lang: Lang) -> bool {
     let _ = err.flush();
     let mut answer = String::new();
     io::stdin().read_line(&mut answer).is_ok() && lang.confirmed(&answer)
-}
-
-/// With `--pause` (the desktop icons), waits for Enter so that the window stays open.
-pub(super) fn pause_if(pause: bool, lang: Lang) {
-    if pause {
-        crate::say!("{}", lang.press_enter());
-        let _ = io::stdin().read_line(&mut String::new());
-    }
 }
 
 /// Offers to close (or, with `close`, closes) the browsers still open on a profile. Returns

@@ -273,3 +273,11 @@ pub fn outcome(report: &Report, audit: bool) -> ExitCode {
         ExitCode::Done
     }
 }
+
+/// With `--pause` (the desktop icons), waits for Enter so that the window stays open.
+fn pause_if(pause: bool, lang: Lang) {
+    if pause {
+        crate::say!("{}", lang.press_enter());
+        let _ = io::stdin().read_line(&mut String::new());
+    }
+}

@@ -31,7 +31,7 @@ pub fn start(
         crate::say!("gomme: {}", for_terminal(&format!("{e:#}")));
         ExitCode::Fatal
     });
-    super::clean::pause_if(true, lang);
+    super::pause_if(true, lang);
     Ok(code)
 }
 
