@@ -27,76 +27,86 @@ pub fn launchers(
     all
 }
 
+/// What one launcher says and runs; `render` writes it for each platform.
+struct Icon {
+    /// The Linux `.desktop` file's name.
+    desktop_file: &'static str,
+    name: [&'static str; 2],
+    comment: [&'static str; 2],
+    /// gomme's arguments on Linux and macOS, and on Windows.
+    args: &'static str,
+    args_windows: &'static str,
+    /// A freedesktop icon name.
+    icon: &'static str,
+}
+
 fn clean_launcher(platform: Platform, exe: &Path, lang: Lang, session: bool) -> (String, Vec<u8>) {
-    let name = match lang {
-        Lang::Fr => "Effacer les traces de navigation",
-        Lang::En => "Erase browsing traces",
+    let icon = |args, args_windows| Icon {
+        desktop_file: "gomme-effacer.desktop",
+        name: ["Erase browsing traces", "Effacer les traces de navigation"],
+        comment: [
+            "Remove what the last person left in the web browsers",
+            "Effacer ce que la dernière personne a laissé dans les navigateurs",
+        ],
+        args,
+        args_windows,
+        icon: "edit-clear",
     };
-    let exe = exe.to_string_lossy();
-    let session = if session { " --session" } else { "" };
-    match platform {
-        Platform::Linux => (
-            "gomme-effacer.desktop".to_owned(),
-            format!(
-                "[Desktop Entry]\n\
-                 Type=Application\n\
-                 Version=1.0\n\
-                 Name=Erase browsing traces\n\
-                 Name[fr]=Effacer les traces de navigation\n\
-                 Comment=Remove what the last person left in the web browsers\n\
-                 Comment[fr]=Effacer ce que la dernière personne a laissé dans les navigateurs\n\
-                 Exec=\"{exe}\" clean{session} --close-browsers --pause\n\
-                 Terminal=true\n\
-                 Icon=edit-clear\n\
-                 Categories=Utility;\n"
-            )
-            .into_bytes(),
-        ),
-        Platform::Windows => (
-            format!("{name}.cmd"),
-            format!(
-                "@echo off\r\n\
-                 rem {name} - gomme\r\n\
-                 chcp 65001 >nul\r\n\
-                 \"{exe}\" clean{session} --pause\r\n"
-            )
-            .into_bytes(),
-        ),
-        Platform::Macos => (
-            format!("{name}.command"),
-            format!(
-                "#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" clean{session} --close-browsers --pause\n"
-            )
-            .into_bytes(),
-        ),
-    }
+    let icon = if session {
+        icon(
+            "clean --session --close-browsers --pause",
+            "clean --session --pause",
+        )
+    } else {
+        icon("clean --close-browsers --pause", "clean --pause")
+    };
+    render(platform, exe, lang, &icon)
 }
 
 /// The "Début d'accompagnement" launcher: notes that a help session starts now for the
 /// account at the desktop, so that the clean removes what the person makes from then on.
 fn start_launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8>) {
+    let icon = Icon {
+        desktop_file: "gomme-debut.desktop",
+        name: ["Start of a help session", "Début d'accompagnement"],
+        comment: [
+            "Note that a help session starts: what the person makes from now on is removed by \
+             the clean",
+            "Noter le début d'un accompagnement : ce que la personne crée à partir de \
+             maintenant sera effacé",
+        ],
+        args: "session start --pause",
+        args_windows: "session start --pause",
+        icon: "appointment-new",
+    };
+    render(platform, exe, lang, &icon)
+}
+
+fn render(platform: Platform, exe: &Path, lang: Lang, icon: &Icon) -> (String, Vec<u8>) {
+    let [name_en, name_fr] = icon.name;
+    let [comment_en, comment_fr] = icon.comment;
     let name = match lang {
-        Lang::Fr => "Début d'accompagnement",
-        Lang::En => "Start of a help session",
+        Lang::Fr => name_fr,
+        Lang::En => name_en,
     };
     let exe = exe.to_string_lossy();
     match platform {
         Platform::Linux => (
-            "gomme-debut.desktop".to_owned(),
+            icon.desktop_file.to_owned(),
             format!(
                 "[Desktop Entry]\n\
                  Type=Application\n\
                  Version=1.0\n\
-                 Name=Start of a help session\n\
-                 Name[fr]=Début d'accompagnement\n\
-                 Comment=Note that a help session starts: what the person makes from now on is \
-                 removed by the clean\n\
-                 Comment[fr]=Noter le début d'un accompagnement : ce que la personne crée à partir \
-                 de maintenant sera effacé\n\
-                 Exec=\"{exe}\" session start --pause\n\
+                 Name={name_en}\n\
+                 Name[fr]={name_fr}\n\
+                 Comment={comment_en}\n\
+                 Comment[fr]={comment_fr}\n\
+                 Exec=\"{exe}\" {args}\n\
                  Terminal=true\n\
-                 Icon=appointment-new\n\
-                 Categories=Utility;\n"
+                 Icon={icon_name}\n\
+                 Categories=Utility;\n",
+                args = icon.args,
+                icon_name = icon.icon,
             )
             .into_bytes(),
         ),
@@ -106,14 +116,18 @@ fn start_launcher(platform: Platform, exe: &Path, lang: Lang) -> (String, Vec<u8
                 "@echo off\r\n\
                  rem {name} - gomme\r\n\
                  chcp 65001 >nul\r\n\
-                 \"{exe}\" session start --pause\r\n"
+                 \"{exe}\" {args}\r\n",
+                args = icon.args_windows,
             )
             .into_bytes(),
         ),
         Platform::Macos => (
             format!("{name}.command"),
-            format!("#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" session start --pause\n")
-                .into_bytes(),
+            format!(
+                "#!/bin/sh\n# {name} - gomme\nexec \"{exe}\" {args}\n",
+                args = icon.args
+            )
+            .into_bytes(),
         ),
     }
 }
