@@ -135,6 +135,21 @@ const INFO_CACHE_ACCOUNT_KEYS: &[&str] = &[
     "account_categories",
 ];
 
+/// Microsoft Edge's own fields of the same entry: the Microsoft account or work account
+/// (names, object, tenant and consumer ids) and its kind. A fresh Edge profile has each of
+/// them empty, or 0 for the kinds (as Edge writes a new profile's `Local State`); absent in
+/// the other browsers of the family, and then left absent.
+const EDGE_INFO_CACHE_TEXT: &[&str] = &[
+    "edge_account_cid",
+    "edge_account_first_name",
+    "edge_account_last_name",
+    "edge_account_location",
+    "edge_account_oid",
+    "edge_account_puid",
+    "edge_account_tenant_id",
+];
+const EDGE_INFO_CACHE_KINDS: &[&str] = &["edge_account_type", "edge_wam_aad_for_app_account_type"];
+
 impl JsonEdit for LocalStateEdit {
     fn apply(&self, json: &mut Value) -> BTreeMap<Category, u64> {
         let mut reset = 0;
@@ -148,11 +163,16 @@ impl JsonEdit for LocalStateEdit {
                         .and_then(Value::as_str)
                         .is_some_and(|v| !v.is_empty())
                 };
+                let kind = |e: &serde_json::Map<String, Value>, k: &str| {
+                    e.get(k).and_then(Value::as_u64).is_some_and(|v| v != 0)
+                };
                 let has_account = text(entry, "gaia_id")
                     || text(entry, "user_name")
                     || INFO_CACHE_ACCOUNT_KEYS
                         .iter()
-                        .any(|k| entry.contains_key(*k));
+                        .any(|k| entry.contains_key(*k))
+                    || EDGE_INFO_CACHE_TEXT.iter().any(|k| text(entry, k))
+                    || EDGE_INFO_CACHE_KINDS.iter().any(|k| kind(entry, k));
                 if !has_account {
                     continue;
                 }
@@ -162,6 +182,16 @@ impl JsonEdit for LocalStateEdit {
                 entry.insert("is_consented_primary_account".into(), Value::Bool(false));
                 for key in INFO_CACHE_ACCOUNT_KEYS {
                     entry.remove(*key);
+                }
+                for key in EDGE_INFO_CACHE_TEXT {
+                    if let Some(v) = entry.get_mut(*key) {
+                        *v = Value::from("");
+                    }
+                }
+                for key in EDGE_INFO_CACHE_KINDS {
+                    if let Some(v) = entry.get_mut(*key) {
+                        *v = Value::from(0);
+                    }
                 }
                 if entry.get("use_gaia_picture") == Some(&Value::Bool(true)) {
                     entry.insert("use_gaia_picture".into(), Value::Bool(false));

@@ -275,8 +275,10 @@ pub const RULES: &[Rule] = &[
         Profile,
         Special {
             what: "`Local State`'s entry of each profile: the account's e-mail, GAIA name and id \
-                   and picture reset as for a profile with no account (a name staff gave a \
-                   profile with no account stays), with the user-data folder's first profile",
+                   and picture, and Edge's `edge_account_*` fields (names, object, tenant and \
+                   consumer ids, kind), reset as for a profile with no account (a name staff \
+                   gave a profile with no account stays), with the user-data folder's first \
+                   profile",
             plan: plan_local_state,
             databases: &[],
         },
