@@ -151,6 +151,7 @@ fn apply(p: &mut Planner, rule: &Rule) {
         Act::Remove(names) => {
             for name in names {
                 p.remove(category, &base, name);
+                p.remove_interrupted_writes(category, &base, name);
             }
         }
         Act::RemoveDatabases(names) => {
@@ -218,6 +219,23 @@ pub fn cleaned_databases(rules: &[Rule]) -> Vec<String> {
             Act::Remove(_) | Act::RemoveDatabases(_) | Act::Entries { .. } => &[],
         };
         out.extend(names.iter().map(|n| format!("{prefix}{n}")));
+    }
+    out
+}
+
+/// The files and folders `rules` remove by name, relative to the profile (the OS cache
+/// folder's are left out): what an interrupted write could have left a copy of beside them.
+pub fn removed_names(rules: &[Rule]) -> Vec<String> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let prefix = match rule.place {
+            Place::Below(folder) => format!("{folder}/"),
+            Place::Profile => String::new(),
+            Place::OsCache => continue,
+        };
+        if let Act::Remove(list) = rule.act {
+            out.extend(list.iter().map(|n| format!("{prefix}{n}")));
+        }
     }
     out
 }

@@ -132,6 +132,8 @@ pub struct Planner<'a> {
     folders: fsops::Folders,
     /// Folders resolved by [`Planner::canonical_folder`] (downloads share a few folders).
     canonical: BTreeMap<PathBuf, Option<PathBuf>>,
+    /// Folders listed by [`Planner::remove_interrupted_writes`], once each.
+    listings: BTreeMap<PathBuf, Arc<Vec<String>>>,
 }
 
 impl<'a> Planner<'a> {
@@ -145,6 +147,7 @@ impl<'a> Planner<'a> {
             scratch: Scratch::within(&profile.home),
             folders: fsops::Folders::within(&profile.home),
             canonical: BTreeMap::new(),
+            listings: BTreeMap::new(),
         }
     }
 
@@ -189,6 +192,39 @@ impl<'a> Planner<'a> {
                 let message = describe(category, &self.profile.path, base, &e);
                 self.errors.push(format!("{category}: {message}"));
             }
+        }
+    }
+
+    /// Plans the removal of what interrupted writes of `base/name` left beside it: the copy a
+    /// browser writes first and renames over the file (see [`is_interrupted_write`]). It holds
+    /// what the file held, and the browser never reads it again.
+    pub fn remove_interrupted_writes(&mut self, category: Category, base: &Path, name: &str) {
+        let target = base.join(name);
+        let (Some(base), Some(name)) = (target.parent(), target.file_name()) else {
+            return;
+        };
+        let name = name.to_string_lossy();
+        let listing = match self.listings.get(base) {
+            Some(listing) => listing.clone(),
+            None => {
+                let listing: Arc<Vec<String>> = Arc::new(match self.folders.list(base) {
+                    Ok(entries) => entries
+                        .into_iter()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .collect(),
+                    Err(_) => Vec::new(),
+                });
+                self.listings.insert(base.to_path_buf(), listing.clone());
+                listing
+            }
+        };
+        let mut left: Vec<&String> = listing
+            .iter()
+            .filter(|entry| is_interrupted_write(entry, &name))
+            .collect();
+        left.sort();
+        for entry in left {
+            self.remove(category, base, entry);
         }
     }
 
@@ -249,8 +285,13 @@ impl<'a> Planner<'a> {
         crate::sqlite::query(&mut self.scratch, db, sql, row)
     }
 
-    /// Plans an edit of a JSON settings file, counted now on a copy in memory.
+    /// Plans an edit of a JSON settings file, counted now on a copy in memory, and the removal
+    /// of the copies interrupted writes of it left.
     pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn SettingsEdit>) {
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+            let dir = dir.to_path_buf();
+            self.remove_interrupted_writes(category, &dir, &name.to_string_lossy());
+        }
         match edit_json(&mut self.folders, &path, edit.as_ref(), false) {
             Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
             Err(e) => self.error(category, &e),
@@ -343,5 +384,92 @@ mod tests {
             std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         );
         assert!(describe(Category::History, profile, profile, &e).contains("places.sqlite"));
+    }
+}
+
+/// Whether `entry`, beside `target` in the same folder, is what an interrupted write of
+/// `target` left: the browser writes a new copy first, then renames it over the file, so a
+/// crash, a SIGTERM at logoff or a power cut in between leaves the copy.
+/// - Chromium's ImportantFileWriter (Preferences, Local State, TransportSecurity, Network
+///   Persistent State…): `.<app id>.<target>.<6 letters or digits>`, e.g.
+///   `.org.chromium.Chromium.Network Persistent State.EW8Nlc` (Chromium 156 left this one when
+///   closed at logoff).
+/// - Firefox's JSON stores and IOUtils writes: `<target>.tmp`.
+/// - Firefox's atomic output stream (`prefs.js`…), which makes its copy with
+///   `nsIFile::CreateUnique` on the target's name: `<stem>-<n>.<extension>`, e.g. `prefs-1.js`.
+pub fn is_interrupted_write(entry: &str, target: &str) -> bool {
+    if target.is_empty() || entry == target {
+        return false;
+    }
+    if entry.strip_suffix(".tmp") == Some(target) {
+        return true;
+    }
+    let unique = |n: &str| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit());
+    let created_unique = match target.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => entry
+            .strip_suffix(&format!(".{ext}"))
+            .and_then(|e| e.strip_prefix(stem))
+            .and_then(|e| e.strip_prefix('-'))
+            .is_some_and(unique),
+        _ => entry
+            .strip_prefix(target)
+            .and_then(|e| e.strip_prefix('-'))
+            .is_some_and(unique),
+    };
+    if created_unique {
+        return true;
+    }
+    let Some((head, random)) = entry.strip_prefix('.').and_then(|e| e.rsplit_once('.')) else {
+        return false;
+    };
+    random.len() == 6
+        && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        && head
+            .strip_suffix(target)
+            .and_then(|app| app.strip_suffix('.'))
+            .is_some_and(|app| !app.is_empty() && !app.starts_with('.'))
+}
+
+#[cfg(test)]
+mod interrupted_write_tests {
+    use super::is_interrupted_write as left;
+
+    #[test]
+    fn the_copies_browsers_write_before_renaming_are_recognised() {
+        let chromium = ".org.chromium.Chromium.Network Persistent State.EW8Nlc";
+        assert!(left(chromium, "Network Persistent State"));
+        assert!(left(".com.google.Chrome.Preferences.a1B2c3", "Preferences"));
+        assert!(left(
+            ".com.microsoft.Edge.Local State.Zz9Zz9",
+            "Local State"
+        ));
+        assert!(left("logins.json.tmp", "logins.json"));
+        assert!(left("prefs-1.js", "prefs.js"));
+        assert!(left("prefs-12.js", "prefs.js"));
+        assert!(left("TransportSecurity-1", "TransportSecurity"));
+    }
+
+    #[test]
+    fn look_alikes_are_not() {
+        assert!(!left("Preferences", "Preferences"));
+        assert!(!left(
+            ".org.chromium.Chromium.Bookmarks.EW8Nlc",
+            "Preferences"
+        ));
+        assert!(!left(".Preferences.EW8Nlc", "Preferences"), "no app id");
+        assert!(!left(
+            ".org.chromium.Chromium.Preferences.EW8Nl",
+            "Preferences"
+        ));
+        assert!(!left(
+            ".org.chromium.Chromium.Preferences.EW8N-c",
+            "Preferences"
+        ));
+        assert!(!left("prefs-1.json", "prefs.js"));
+        assert!(!left("prefs-x.js", "prefs.js"));
+        assert!(!left("prefs-.js", "prefs.js"));
+        assert!(!left("prefs-12345.js", "prefs.js"));
+        assert!(!left("logins.json.tmp.bak", "logins.json"));
+        assert!(!left("anything.tmp", ""));
     }
 }
