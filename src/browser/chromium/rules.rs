@@ -209,12 +209,13 @@ pub const RULES: &[Rule] = &[
     ),
     rule(&[Forms], Profile, EmptyDatabases(&["Account Web Data"])),
     rule(
-        &[Forms, Logins],
+        &[Forms, Accounts],
         Profile,
         Special {
             what:
                 "`Web Data`: every autofill table (addresses, cards, IBANs…; search engines stay) \
-               (forms) and the sign-in tokens (logins), in one transaction",
+               (forms) and the signed-in account's tokens, `token_service` (accounts), in one \
+               transaction",
             plan: plan_web_data,
             databases: &["Web Data"],
         },

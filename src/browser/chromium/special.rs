@@ -108,14 +108,14 @@ fn cookies_step(domains: &[String]) -> Step {
 }
 
 /// `Web Data`'s steps for the chosen categories.
-fn web_data_steps(forms: bool, logins: bool) -> Vec<Step> {
+fn web_data_steps(forms: bool, accounts: bool) -> Vec<Step> {
     let mut web_data = Vec::new();
     if forms {
         web_data.push(empty_all_but(Forms, &["keywords", "token_service"]));
     }
-    if logins {
+    if accounts {
         web_data.push(
-            step_if(Logins, "token_service", "DELETE FROM token_service")
+            step_if(Accounts, "token_service", "DELETE FROM token_service")
                 .using(&[("token_service", &[])]),
         );
     }
@@ -151,12 +151,12 @@ pub(crate) fn every_clean() -> Vec<DbClean> {
 }
 
 /// `Web Data`, one transaction for both categories: everything autofill remembers (forms;
-/// search engines in `keywords` stay) and the sign-in tokens of the accounts the person logged
-/// into the browser with (logins).
+/// search engines in `keywords` stay) and the tokens of the account the person signed the
+/// browser into (accounts: signing out locally takes them with the account's name).
 pub(super) fn plan_web_data(p: &mut Planner) {
     let web_data = web_data_steps(
         p.opts.categories.contains(&Forms),
-        p.opts.categories.contains(&Logins),
+        p.opts.categories.contains(&Accounts),
     );
     let path = p.profile.path.join("Web Data");
     database_if_present(p, path, &["meta"], None, web_data);
