@@ -288,3 +288,79 @@ fn chromium_starts_on_the_cleaned_home_without_restore_prompt_and_keeps_bookmark
         }
     }
 }
+
+/// What the real Chromium itself says of a profile's sign-in (its chrome://signin-internals,
+/// read by scripts/fixtures/signin_state.py through chromedriver).
+fn chromium_signin_state(home: &Path, profile_dir: &str) -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().unwrap();
+    let child = std::process::Command::new("python3")
+        .arg(root.join("scripts/fixtures/signin_state.py"))
+        .arg(home)
+        .arg(profile_dir)
+        .arg(work.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = browser::wait_with_output(child, "signin_state.py", Duration::from_secs(150));
+    assert!(
+        out.status.success(),
+        "signin_state.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Issue 19: the browser reads the planted account as a real sign-in (signed in, consented
+/// for sync, the refresh token loaded), and after a clean it says "Not Signed In", holds no
+/// token, and has no auth error: no "sign in again" to show.
+#[test]
+#[cfg_attr(windows, ignore = "starts Debian's chromium, a Linux program")]
+fn chromium_reads_the_planted_account_and_after_a_clean_says_not_signed_in() {
+    let manifest = manifest();
+    let rel = planted_profiles(&manifest, "chromium")
+        .into_iter()
+        .find(|rel| !tokens(&manifest, rel, "accounts").is_empty())
+        .expect("a Chromium profile with an account planted");
+    let folder = Path::new(&rel).file_name().unwrap().to_str().unwrap();
+    let marker = |code: &str| {
+        tokens(&manifest, &rel, "accounts")
+            .into_iter()
+            .find(|t| t.starts_with(&format!("gmk{code}")))
+            .unwrap_or_else(|| panic!("no {code} marker in {rel}"))
+    };
+
+    let copy = FixtureCopy::new();
+    let before = chromium_signin_state(&copy.home(), folder);
+    assert!(
+        before["signin_status"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Signed In")),
+        "{before}"
+    );
+    assert!(
+        before["username"]
+            .as_str()
+            .is_some_and(|u| u.contains(&marker("acctmail"))),
+        "{before}"
+    );
+    let accounts = before["token_accounts"].as_array().unwrap();
+    assert!(
+        accounts
+            .iter()
+            .any(|a| a["account"] == marker("acctgaia").as_str() && a["refresh_token"] == true),
+        "the browser did not load the planted token: {before}"
+    );
+
+    let after = chromium_signin_state(&cleaned_copy().home(), folder);
+    assert_eq!(after["signin_status"], "Not Signed In", "{after}");
+    assert_eq!(after["username"], "", "{after}");
+    assert_eq!(after["token_accounts"], serde_json::json!([]), "{after}");
+    assert!(
+        after["auth_error"].is_null() || after["auth_error"] == "None",
+        "{after}"
+    );
+}

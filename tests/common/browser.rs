@@ -107,6 +107,39 @@ pub fn wait(mut child: Child, what: &str, limit: Duration) -> std::process::Exit
     }
 }
 
+/// [`wait`], keeping what the child wrote to its piped stdout and stderr (read as it comes, so
+/// that a full pipe never stalls it).
+pub fn wait_with_output(mut child: Child, what: &str, limit: Duration) -> std::process::Output {
+    use std::io::Read;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let status = wait(child, what, limit);
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
 /// Waits until `ready` says yes, or fails after `limit`.
 pub fn wait_until(what: &str, limit: Duration, ready: impl Fn() -> bool) {
     let start = Instant::now();
