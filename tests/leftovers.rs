@@ -3,7 +3,8 @@
 //! what the file held (Chromium 156 left `.org.chromium.Chromium.Network Persistent
 //! State.EW8Nlc`, with a visited site's name, when it was closed at logoff). For every file
 //! the rule tables remove and every settings file gomme edits, in both families, each form of
-//! such a copy is planted; a clean takes them all, and look-alikes stay byte for byte.
+//! such a copy is planted (and, for Chromium, the unnamed `<uuid>.tmp` it writes on Windows);
+//! a clean takes them all, and look-alikes stay byte for byte.
 
 // Tests build their homes by path; the disallowed-methods rule is for gomme itself.
 #![allow(clippy::disallowed_methods)]
@@ -29,6 +30,7 @@ fn copies_of(target: &str) -> Vec<String> {
         format!(".org.chromium.Chromium.{name}.EW8Nlc"),
         format!(".com.microsoft.Edge.{name}.a1B2c3"),
         format!("{name}.tmp"),
+        format!("{name}.0b6f3c1e-5d2a-4e8b-9c7f-1a2b3c4d5e6f.tmp"),
         unique,
     ]
     .into_iter()
@@ -60,10 +62,24 @@ fn every_copy_goes_and_look_alikes_stay(browser: &str, profile_name: &str, edite
             planted.push(rel);
         }
     }
+    if browser == "chromium" {
+        // On Windows Chromium's copies may have no name but a random one, in the profile's
+        // folder and in the user-data folder.
+        for rel in [
+            "6e1d8a3c-0f2b-4d7e-8a9c-3b5d7f9e1a2c.tmp",
+            "../9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.tmp",
+        ] {
+            plant(&profile, rel, "gmkleftover copy of a store");
+            planted.push(rel.to_owned());
+        }
+    }
     // Copies of what gomme keeps, and names that only look like a copy.
     let decoys = [
         ".org.chromium.Chromium.Bookmarks.EW8Nlc",
         "Bookmarks.tmp",
+        "Bookmarks.0b6f3c1e-5d2a-4e8b-9c7f-1a2b3c4d5e6f.tmp",
+        "6E1D8A3C-0F2B-4D7E-8A9C-3B5D7F9E1A2C.tmp",
+        "rapport.tmp",
         ".Preferences.EW8Nlc",
         "prefs-x.js",
         "notes-1.txt",

@@ -394,6 +394,8 @@ mod tests {
 ///   Persistent State…): `.<app id>.<target>.<6 letters or digits>`, e.g.
 ///   `.org.chromium.Chromium.Network Persistent State.EW8Nlc` (Chromium 156 left this one when
 ///   closed at logoff).
+///   On Windows Chromium names its copies `<identifier>.tmp`, the identifier a random UUID:
+///   `<target>.<uuid>.tmp` is recognised here, a bare `<uuid>.tmp` by the Chromium rules.
 /// - Firefox's JSON stores and IOUtils writes: `<target>.tmp`.
 /// - Firefox's atomic output stream (`prefs.js`…), which makes its copy with
 ///   `nsIFile::CreateUnique` on the target's name: `<stem>-<n>.<extension>`, e.g. `prefs-1.js`.
@@ -401,8 +403,15 @@ pub fn is_interrupted_write(entry: &str, target: &str) -> bool {
     if target.is_empty() || entry == target {
         return false;
     }
-    if entry.strip_suffix(".tmp") == Some(target) {
-        return true;
+    if let Some(stem) = entry.strip_suffix(".tmp") {
+        if stem == target {
+            return true;
+        }
+        if let Some((named, uuid)) = stem.rsplit_once('.') {
+            if named == target && is_uuid(uuid) {
+                return true;
+            }
+        }
     }
     let unique = |n: &str| !n.is_empty() && n.len() <= 4 && n.bytes().all(|b| b.is_ascii_digit());
     let created_unique = match target.rsplit_once('.') {
@@ -430,6 +439,16 @@ pub fn is_interrupted_write(entry: &str, target: &str) -> bool {
             .is_some_and(|app| !app.is_empty() && !app.starts_with('.'))
 }
 
+/// Whether `text` is a UUID as Chromium writes it (lowercase, 8-4-4-4-12 hexadecimal digits).
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
 #[cfg(test)]
 mod interrupted_write_tests {
     use super::is_interrupted_write as left;
@@ -447,6 +466,11 @@ mod interrupted_write_tests {
         assert!(left("prefs-1.js", "prefs.js"));
         assert!(left("prefs-12.js", "prefs.js"));
         assert!(left("TransportSecurity-1", "TransportSecurity"));
+        let uuid = "Preferences.3f0c2a9e-1b7d-4c55-9a1e-0d2b6c8e4f11.tmp";
+        assert!(left(uuid, "Preferences"));
+        assert!(super::is_uuid("3f0c2a9e-1b7d-4c55-9a1e-0d2b6c8e4f11"));
+        assert!(!super::is_uuid("3F0C2A9E-1B7D-4C55-9A1E-0D2B6C8E4F11"));
+        assert!(!super::is_uuid("3f0c2a9e-1b7d-4c55-9a1e0d2b6c8e4f11"));
     }
 
     #[test]
@@ -470,6 +494,11 @@ mod interrupted_write_tests {
         assert!(!left("prefs-.js", "prefs.js"));
         assert!(!left("prefs-12345.js", "prefs.js"));
         assert!(!left("logins.json.tmp.bak", "logins.json"));
+        assert!(!left("Preferences.notauuid.tmp", "Preferences"));
+        assert!(!left(
+            "Bookmarks.3f0c2a9e-1b7d-4c55-9a1e-0d2b6c8e4f11.tmp",
+            "Preferences"
+        ));
         assert!(!left("anything.tmp", ""));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::special::{
     plan_cookies, plan_downloaded_files, plan_favicons, plan_history, plan_local_state,
-    plan_preferences, plan_ukm, plan_web_data,
+    plan_preferences, plan_ukm, plan_unnamed_copies, plan_web_data,
 };
 use crate::browser::rules::Place::{Below, OsCache, Profile};
 use crate::browser::rules::{delete, delete_if, rule, Act::*, Rule, Statement, DOWNLOADED_FILES};
@@ -221,6 +221,17 @@ pub const RULES: &[Rule] = &[
         },
     ),
     rule(&[History], Profile, Remove(EDGE_HISTORY)),
+    rule(
+        &[History],
+        Profile,
+        Special {
+            what: "copies of stores a write cut short left under a random name (`<uuid>.tmp`, \
+                   as Chromium names them on Windows), in the profile's folder and, with its \
+                   first profile, the user-data folder",
+            plan: plan_unnamed_copies,
+            databases: &[],
+        },
+    ),
     rule(&[Forms], Profile, Remove(EDGE_FORMS)),
     rule(&[Accounts], Profile, Remove(EDGE_ACCOUNT)),
     rule(&[Sessions], Profile, Remove(SESSION_FILES)),

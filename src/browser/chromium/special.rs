@@ -72,6 +72,26 @@ pub(super) fn plan_preferences(p: &mut Planner) {
     }
 }
 
+/// The copies a write cut short left under no name but a random one: on Windows Chromium
+/// writes `<uuid>.tmp` before renaming it over the store (and deletes stale ones itself only
+/// at its next start). What they copied is unknown: they go with history, from the profile's
+/// folder and, with its first profile, the user-data folder's.
+pub(super) fn plan_unnamed_copies(p: &mut Planner) {
+    let mut dirs = vec![p.profile.path.clone()];
+    if owns_user_data(p) {
+        dirs.push(p.profile.lock_dir.clone());
+    }
+    for dir in dirs {
+        p.remove_entries(History, &dir, is_unnamed_copy);
+    }
+}
+
+/// `<uuid>.tmp`: see [`plan_unnamed_copies`].
+pub(super) fn is_unnamed_copy(name: &str) -> bool {
+    name.strip_suffix(".tmp")
+        .is_some_and(crate::plan::planner::is_uuid)
+}
+
 /// `Local State`'s entries of the user-data folder's profiles, once, with its first profile
 /// (every profile of the folder shares the file, and its lock).
 pub(super) fn plan_local_state(p: &mut Planner) {
