@@ -30,6 +30,8 @@ const CACHE_DIRS: &[&str] = &[
     "Media Cache",
     "Application Cache",
     "Service Worker/CacheStorage",
+    // compression dictionaries sites sent (`Use-As-Dictionary`), by site
+    "Shared Dictionary",
 ];
 
 /// Files that only record where the person went (at the profile root, or under `Network/`).
@@ -63,6 +65,19 @@ const SITE_DATA_DIRS: &[&str] = &[
     "blob_storage",
     "databases",
     "Storage",
+    // notifications sites showed, origin trials they enabled, push budgets: by origin
+    "Platform Notifications",
+    "PersistentOriginTrials",
+    "BudgetDatabase",
+];
+
+/// Stores of browser features that record, by host, sites the person visited: hints fetched
+/// for them, carts and discounts seen on shops, pending certificate-transparency reports.
+const PER_SITE_HISTORY: &[&str] = &[
+    "optimization_guide_hint_cache_store",
+    "chrome_cart_db",
+    "discount_infos_db",
+    "SCT Auditing Pending Reports",
 ];
 
 /// Microsoft Edge's own stores, beside Chromium's (absent from the other browsers of the
@@ -126,6 +141,8 @@ pub const RULES: &[Rule] = &[
     // A LevelDB of several features, among them the records of downloads in progress:
     // removed whole, never byte-edited.
     rule(&[Downloads], Profile, Remove(&["shared_proto_db"])),
+    // background downloads (the download service's entries: URLs)
+    rule(&[Downloads], Profile, Remove(&["Download Service"])),
     rule(
         &[History, Downloads],
         Profile,
@@ -221,6 +238,20 @@ pub const RULES: &[Rule] = &[
         },
     ),
     rule(&[History], Profile, Remove(EDGE_HISTORY)),
+    rule(&[History], Profile, Remove(PER_SITE_HISTORY)),
+    // hosts where heavy ads were stopped
+    rule(
+        &[History],
+        Profile,
+        EmptyDatabases(&["heavy_ad_intervention_opt_out.db"]),
+    ),
+    // sites where autofill was declined, and the sites of the saved logins
+    rule(&[Forms], Profile, Remove(&["AutofillStrikeDatabase"])),
+    rule(
+        &[Logins],
+        Profile,
+        EmptyDatabases(&["Affiliation Database"]),
+    ),
     rule(
         &[History],
         Profile,

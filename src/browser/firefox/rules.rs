@@ -177,6 +177,18 @@ pub const RULES: &[Rule] = &[
         RemoveDatabases(&["ls-archive.sqlite"]),
     ),
     rule(&[SiteData], Profile, Remove(&["serviceworker.txt"])),
+    // Per-site decisions and what sites showed: certificate exceptions accepted ("Accept the
+    // risk"), client certificates chosen, notifications shown (title, text, origin).
+    rule(
+        &[SiteData],
+        Profile,
+        Remove(&[
+            "cert_override.txt",
+            "ClientAuthRememberList.bin",
+            "ClientAuthRememberList.txt",
+            "notificationstore.json",
+        ]),
+    ),
     rule(
         &[SiteData],
         Profile,
