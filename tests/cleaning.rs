@@ -279,8 +279,9 @@ fn a_database_missing_a_column_gomme_uses_is_skipped_with_exit_4_and_the_rest_is
 
 /// Issue 19: a site's *name* is personal data (a benefits, health or job site). The real
 /// browsers wrote host-name markers into each per-site store, in every planted profile (a site
-/// zoomed in, a site allowed to notify, an HTTPS site that set HSTS and an alternative service
-/// and stored data; `site_host` in the manifest); after a clean none is left anywhere under the
+/// zoomed in, a site allowed to notify, an HTTPS site that set HSTS and an alternative service,
+/// sent a compression dictionary and stored data, a site whose certificate was accepted with
+/// "Accept the risk"; `site_host` in the manifest); after a clean none is left anywhere under the
 /// home, live or in leftover bytes, nor the hash Chromium's TransportSecurity keeps of it, and
 /// the stores still open.
 #[test]
@@ -316,6 +317,7 @@ fn no_host_name_is_left_in_any_per_site_store() {
                 "permissions.sqlite",
                 "content-prefs.sqlite",
                 "AlternateServices.bin",
+                "cert_override.txt",
             ],
         ),
         (
@@ -325,6 +327,7 @@ fn no_host_name_is_left_in_any_per_site_store() {
                 // A browser killed while writing leaves its new copy beside the file.
                 "Network Persistent State|.org.chromium.Chromium.Network Persistent State.*",
                 "DIPS|DIPS-wal",
+                "Shared Dictionary/db",
             ],
         ),
     ];
