@@ -78,7 +78,9 @@ fn every_copy_goes_and_look_alikes_stay(browser: &str, profile_name: &str, edite
         ".org.chromium.Chromium.Bookmarks.EW8Nlc",
         "Bookmarks.tmp",
         "Bookmarks.0b6f3c1e-5d2a-4e8b-9c7f-1a2b3c4d5e6f.tmp",
-        "6E1D8A3C-0F2B-4D7E-8A9C-3B5D7F9E1A2C.tmp",
+        // capitals (Chromium writes its UUIDs in lower case); another UUID than the planted
+        // copies, as Windows names files case-insensitively
+        "7F2E9B4D-1A3C-4E8F-9B0D-4C6E8A0F2B3D.tmp",
         "rapport.tmp",
         ".Preferences.EW8Nlc",
         "prefs-x.js",
