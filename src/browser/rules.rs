@@ -208,10 +208,7 @@ fn apply(p: &mut Planner, rule: &Rule) {
 pub fn cleaned_databases(rules: &[Rule]) -> Vec<String> {
     let mut out = Vec::new();
     for rule in rules {
-        let prefix = match rule.place {
-            Place::Below(folder) => format!("{folder}/"),
-            Place::Profile | Place::OsCache => String::new(),
-        };
+        let prefix = prefix(rule.place);
         let names: &[&str] = match &rule.act {
             Act::Rows { db, .. } => std::slice::from_ref(db),
             Act::EmptyDatabases(list) => list,
@@ -223,16 +220,23 @@ pub fn cleaned_databases(rules: &[Rule]) -> Vec<String> {
     out
 }
 
+/// What a place's names are relative to the profile with: `Network/` for a folder below it.
+fn prefix(place: Place) -> String {
+    match place {
+        Place::Below(folder) => format!("{folder}/"),
+        Place::Profile | Place::OsCache => String::new(),
+    }
+}
+
 /// The files and folders `rules` remove by name, relative to the profile (the OS cache
 /// folder's are left out): what an interrupted write could have left a copy of beside them.
 pub fn removed_names(rules: &[Rule]) -> Vec<String> {
     let mut out = Vec::new();
     for rule in rules {
-        let prefix = match rule.place {
-            Place::Below(folder) => format!("{folder}/"),
-            Place::Profile => String::new(),
-            Place::OsCache => continue,
-        };
+        if matches!(rule.place, Place::OsCache) {
+            continue;
+        }
+        let prefix = prefix(rule.place);
         if let Act::Remove(list) = rule.act {
             out.extend(list.iter().map(|n| format!("{prefix}{n}")));
         }
@@ -242,10 +246,7 @@ pub fn removed_names(rules: &[Rule]) -> Vec<String> {
 
 /// What a rule covers, in the README's words: the names it acts on, or its sentence.
 pub fn describe(rule: &Rule) -> String {
-    let prefix = match rule.place {
-        Place::Below(folder) => format!("{folder}/"),
-        Place::Profile | Place::OsCache => String::new(),
-    };
+    let prefix = prefix(rule.place);
     let names = |list: &[&str]| -> String {
         let quoted: Vec<String> = list.iter().map(|n| format!("`{prefix}{n}`")).collect();
         quoted.join(", ")

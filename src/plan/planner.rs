@@ -207,13 +207,7 @@ impl<'a> Planner<'a> {
         let listing = match self.listings.get(base) {
             Some(listing) => listing.clone(),
             None => {
-                let listing: Arc<Vec<String>> = Arc::new(match self.folders.list(base) {
-                    Ok(entries) => entries
-                        .into_iter()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .collect(),
-                    Err(_) => Vec::new(),
-                });
+                let listing = Arc::new(self.names_in(base).unwrap_or_default());
                 self.listings.insert(base.to_path_buf(), listing.clone());
                 listing
             }
@@ -230,22 +224,28 @@ impl<'a> Planner<'a> {
 
     /// Plans the removal of every entry of `base` for which `pick` says yes.
     pub fn remove_entries(&mut self, category: Category, base: &Path, pick: impl Fn(&str) -> bool) {
-        let entries = match self.folders.list(base) {
-            Ok(entries) => entries,
+        let mut names = match self.names_in(base) {
+            Ok(names) => names,
             Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
                 return
             }
             Err(e) => return self.error(category, &e),
         };
-        let mut names: Vec<String> = entries
-            .into_iter()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| pick(n))
-            .collect();
+        names.retain(|n| pick(n));
         names.sort();
         for name in names {
             self.remove(category, base, &name);
         }
+    }
+
+    /// The names of the entries of `base`, listed through the file layer.
+    fn names_in(&mut self, base: &Path) -> Result<Vec<String>> {
+        Ok(self
+            .folders
+            .list(base)?
+            .into_iter()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect())
     }
 
     /// The folder `dir` really is, links resolved (`None` if it is not there), looked up once
@@ -289,8 +289,7 @@ impl<'a> Planner<'a> {
     /// of the copies interrupted writes of it left.
     pub fn edit_json(&mut self, category: Category, path: PathBuf, edit: Arc<dyn SettingsEdit>) {
         if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
-            let dir = dir.to_path_buf();
-            self.remove_interrupted_writes(category, &dir, &name.to_string_lossy());
+            self.remove_interrupted_writes(category, dir, &name.to_string_lossy());
         }
         match edit_json(&mut self.folders, &path, edit.as_ref(), false) {
             Ok(counts) => self.actions.push(Action::EditJson { path, edit, counts }),
