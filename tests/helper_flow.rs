@@ -202,7 +202,7 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
         Duration::from_secs(60),
         || gomme::lock::chromium(&user_data).blocks_cleaning(),
     );
-    browser::wait_until(
+    browser::wait_until_saying(
         "both browsers loading their page",
         Duration::from_secs(60),
         || {
@@ -211,6 +211,7 @@ fn close_browsers_closes_real_firefox_and_chromium_politely_then_cleans() {
                 .iter()
                 .all(|p| seen.iter().any(|s| s == p))
         },
+        || format!(" (requests: {:?})", requests.lock().unwrap()),
     );
 
     let out = gomme()

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Serves one small page on 127.0.0.1 until the test ends; returns the port.
+/// Serves one small page on 127.0.0.1, at every path, until the test ends; returns the port.
 pub fn serve_page() -> u16 {
     serve_page_and_log().0
 }
@@ -24,21 +24,28 @@ pub fn serve_page_and_log() -> (u16, Requests) {
     let port = listener.local_addr().unwrap().port();
     let requests = Requests::default();
     let log = requests.clone();
+    // One thread per connection: browsers open speculative connections they may never send a
+    // request on, and a server reading those in turn would wait on one while the page's request
+    // sits unaccepted behind it.
     std::thread::spawn(move || {
-        for stream in listener.incoming().take(500) {
+        for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buf[..n]);
-            if let Some(path) = head.split_whitespace().nth(1) {
-                log.lock().unwrap().push(path.to_owned());
-            }
-            let body = "<!doctype html><title>gomme</title><p>after the clean</p>";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                if let Some(path) = head.split_whitespace().nth(1) {
+                    log.lock().unwrap().push(path.to_owned());
+                }
+                let body = "<!doctype html><title>gomme</title><p>after the clean</p>";
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            });
         }
     });
     (port, requests)
@@ -142,11 +149,22 @@ pub fn wait_with_output(mut child: Child, what: &str, limit: Duration) -> std::p
 
 /// Waits until `ready` says yes, or fails after `limit`.
 pub fn wait_until(what: &str, limit: Duration, ready: impl Fn() -> bool) {
+    wait_until_saying(what, limit, ready, String::new)
+}
+
+/// [`wait_until`], its failure saying what `seen` reports at that moment.
+pub fn wait_until_saying(
+    what: &str,
+    limit: Duration,
+    ready: impl Fn() -> bool,
+    seen: impl Fn() -> String,
+) {
     let start = Instant::now();
     while !ready() {
         assert!(
             start.elapsed() < limit,
-            "{what} not reached within {limit:?}"
+            "{what} not reached within {limit:?}{}",
+            seen()
         );
         std::thread::sleep(Duration::from_millis(200));
     }

@@ -15,8 +15,7 @@ use crate::harness::*;
 use crate::live::chromium_command;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,27 +29,10 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// Serves one small page on 127.0.0.1 for the browsers of the sampled runs.
+/// The one page server of the sampled runs' browsers (tests/common/browser.rs).
 fn page_port() -> u16 {
     static PORT: OnceLock<u16> = OnceLock::new();
-    *PORT.get_or_init(|| {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf);
-                let body = "<!doctype html><title>after a crash</title><p>gomme safety</p>";
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
-        port
-    })
+    *PORT.get_or_init(crate::common::browser::serve_page)
 }
 
 /// How a run dies.
